@@ -1,0 +1,84 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  isPermission,
+  isResourcePermission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  catalogEntityRefreshPermission,
+  catalogEntityReadPermission,
+} from '@backstage/plugin-catalog-common/alpha';
+
+/** Default administrator group; override with `permission.pilothouse.adminGroups`. */
+export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-admins'];
+
+/**
+ * Pilothouse's portal policy: administrators may do anything; everyone else
+ * reads, refreshes what they own, and runs software templates. Anything that
+ * changes the catalog's shape (register, delete, create) is for administrators.
+ */
+export class PilothousePermissionPolicy implements PermissionPolicy {
+  constructor(private readonly adminGroups: string[]) {}
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const ownership = user?.info.ownershipEntityRefs ?? [];
+    if (ownership.some(ref => this.adminGroups.includes(ref))) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+
+    const { permission } = request;
+    if (isPermission(permission, catalogEntityReadPermission)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (
+      isPermission(permission, catalogEntityRefreshPermission) &&
+      isResourcePermission(permission, 'catalog-entity')
+    ) {
+      return createCatalogConditionalDecision(
+        permission,
+        catalogConditions.isEntityOwner({ claims: ownership }),
+      );
+    }
+    if (permission.name.startsWith('scaffolder.')) {
+      // Everyone may use the Create page; templates gate their own steps.
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (permission.attributes.action === 'read' || !permission.attributes.action) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    return { result: AuthorizeResult.DENY };
+  }
+}
+
+export default createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'pilothouse-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
+      async init({ policy, config }) {
+        const adminGroups =
+          config.getOptionalStringArray('permission.pilothouse.adminGroups') ??
+          DEFAULT_ADMIN_GROUPS;
+        policy.setPolicy(new PilothousePermissionPolicy(adminGroups));
+      },
+    });
+  },
+});
