@@ -43,3 +43,45 @@ if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then
 fi
 export YARN_ENABLE_TELEMETRY=0
 export BACKSTAGE_CLI_DISABLE_TELEMETRY=1 2>/dev/null || true
+
+# Installs npm dependencies from the lockfile when package.json files or the
+# lockfile changed since the last install.
+pilothouse_install() {
+  local stamp="$PILOTHOUSE_ROOT/node_modules/.pilothouse-install-stamp"
+  local want
+  want="$( (cd "$PILOTHOUSE_ROOT" && cat yarn.lock package.json packages/*/package.json plugins/*/package.json 2>/dev/null; node --version) | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  echo "pilothouse: installing dependencies from the lockfile" >&2
+  (cd "$PILOTHOUSE_ROOT" && yarn install --immutable) >&2
+  echo "$want" > "$stamp"
+}
+
+# Builds the frontend when any frontend source is newer than the last build.
+pilothouse_build_app() {
+  local index="$PILOTHOUSE_ROOT/packages/app/dist/index.html"
+  if [ -f "$index" ] && [ -z "$(find "$PILOTHOUSE_ROOT/packages/app" "$PILOTHOUSE_ROOT/plugins" \
+      -path '*/node_modules' -prune -o -path '*/dist' -prune -o \
+      -type f -newer "$index" -print -quit 2>/dev/null)" ] && [ "$PILOTHOUSE_ROOT/app-config.yaml" -ot "$index" ]; then
+    return 0
+  fi
+  echo "pilothouse: building the frontend" >&2
+  (cd "$PILOTHOUSE_ROOT" && yarn workspace app build) >&2
+}
+
+# Waits until the backend answers its readiness probe.
+pilothouse_wait_ready() {
+  local url="$1" pid="$2" deadline=$((SECONDS + ${3:-180}))
+  until curl -fsS -o /dev/null "$url/.backstage/health/v1/readiness" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "pilothouse: the backend exited before it was ready (see the log above)" >&2
+      return 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "pilothouse: the backend was not ready at $url after ${3:-180} s" >&2
+      return 1
+    fi
+    sleep 1
+  done
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what Pilothouse needs and starts the portal on its embedded
+# defaults (SQLite under data/, guest sign-in), printing its URL.
+# Extra arguments are passed on: ./scripts/start.sh --config my.yaml
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+cd "$PILOTHOUSE_ROOT"
+
+configs=(--config "$PILOTHOUSE_ROOT/app-config.yaml")
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --config) configs+=(--config "$(realpath "$2")"); shift 2 ;;
+    *) echo "start.sh: unknown argument '$1' (only --config FILE is accepted)" >&2; exit 2 ;;
+  esac
+done
+
+pilothouse_install
+# A wrong config value stops here with a message naming the key.
+yarn backstage-cli config:check --strict "${configs[@]}" >&2
+pilothouse_build_app
+mkdir -p "$PILOTHOUSE_ROOT/data/sqlite"
+
+url="$(node -e '
+  const { ConfigReader } = require("@backstage/config");
+  const { loadConfig } = require("@backstage/config-loader");
+  const files = process.argv.slice(1).filter((_, i) => i % 2 === 1);
+  loadConfig({ configRoot: process.cwd(), configTargets: files.map(path => ({ path })) })
+    .then(({ appConfigs }) => console.log(ConfigReader.fromConfigs(appConfigs).getString("app.baseUrl")))
+    .catch(e => { console.error(e.message); process.exit(1); });
+' -- "${configs[@]}")"
+
+if curl -fsS -o /dev/null --max-time 2 "$url/.backstage/health/v1/liveness" 2>/dev/null; then
+  echo "start.sh: something already answers at $url; stop it first (is Pilothouse already running?)" >&2
+  exit 1
+fi
+
+cd "$PILOTHOUSE_ROOT/packages/backend"
+node --enable-source-maps --require @backstage/cli-node/config/nodeTransform.cjs \
+  src/index.ts "${configs[@]}" &
+backend_pid=$!
+trap 'kill "$backend_pid" 2>/dev/null || true; wait "$backend_pid" 2>/dev/null || true' EXIT INT TERM
+if pilothouse_wait_ready "$url" "$backend_pid"; then
+  echo
+  echo "  Pilothouse is ready: $url"
+  echo
+fi
+wait "$backend_pid"

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every test: type-check, lint, unit and
+# backend tests (SQLite and PostgreSQL), builds, then starts the portal and runs
+# the Playwright suite in Debian's Chromium. Stops everything it started.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+cd "$PILOTHOUSE_ROOT"
+
+WORK="$PILOTHOUSE_ROOT/.ci-work"
+PG_PORT="${PILOTHOUSE_TEST_PG_PORT:-55432}"
+REDIS_PORT="${PILOTHOUSE_TEST_REDIS_PORT:-56379}"
+PORTAL_PORT="${PILOTHOUSE_TEST_PORTAL_PORT:-7017}"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+declare -a STAGES=()
+stage_start=0
+current=""
+begin() { current="$1"; stage_start=$SECONDS; echo; echo "=== $1"; }
+end() { STAGES+=("$(printf '%-28s %5ss' "$current" $((SECONDS - stage_start)))"); }
+summary() {
+  echo
+  echo "=== Stage timings"
+  printf '%s\n' "${STAGES[@]}"
+  echo "total                        ${SECONDS}s"
+}
+
+pids=()
+cleanup() {
+  local code=$?
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "${PG_DIR:-}" ]; then
+    if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+      as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$PG_DIR"
+  fi
+  if [ -n "${REDIS_STARTED:-}" ]; then
+    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  fi
+  [ "$code" -ne 0 ] && [ -n "$current" ] && echo "test.sh: failed in stage '$current'" >&2
+  summary
+  exit "$code"
+}
+trap cleanup EXIT
+
+# --- system packages -------------------------------------------------------
+begin "system packages"
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian packages: ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "test.sh: missing ${need[*]}; install them (Debian: sudo apt-get install ${need[*]}) and run again" >&2
+    exit 1
+  fi
+fi
+end
+
+begin "install (lockfile)"
+pilothouse_install
+end
+
+# --- services ----------------------------------------------------------------
+begin "start PostgreSQL and Redis"
+PG_BIN="$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n1)")"
+# A throwaway cluster outside the checkout, so the postgres user can reach it.
+PG_DIR="$(mktemp -d /tmp/pilothouse-pg.XXXXXX)"
+if [ "$(id -u)" = 0 ]; then
+  # PostgreSQL refuses to run as root: run the throwaway cluster as postgres.
+  as_pg() { runuser -u postgres -- "$@"; }
+  chown postgres "$PG_DIR"
+else
+  as_pg() { "$@"; }
+fi
+as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/pg.log" -w \
+  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+  --daemonize yes --logfile "$WORK/redis.log" --dir "$WORK"
+REDIS_STARTED=1
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="postgresql://postgres@127.0.0.1:$PG_PORT"
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+export PILOTHOUSE_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+echo "PostgreSQL on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT"
+end
+
+# --- static checks -------------------------------------------------------------
+begin "type-check"
+yarn tsc
+end
+
+begin "lint"
+yarn backstage-cli repo lint
+yarn backstage-cli config:check --strict --config app-config.yaml
+end
+
+# --- unit and backend tests ----------------------------------------------------
+begin "unit and backend tests"
+CI=true yarn backstage-cli repo test --json --outputFile="$WORK/jest.json"
+end
+
+# --- builds ----------------------------------------------------------------------
+begin "build"
+yarn workspace app build
+yarn build:backend
+end
+
+# --- end to end ------------------------------------------------------------------
+begin "start portal"
+cat > "$WORK/app-config.e2e.yaml" <<YAML
+app:
+  baseUrl: http://localhost:$PORTAL_PORT
+backend:
+  baseUrl: http://localhost:$PORTAL_PORT
+  listen:
+    port: $PORTAL_PORT
+  database:
+    connection:
+      directory: $WORK/data/sqlite
+YAML
+bash scripts/start.sh --config "$WORK/app-config.e2e.yaml" > "$WORK/portal.log" 2>&1 &
+pids+=($!)
+pilothouse_wait_ready "http://localhost:$PORTAL_PORT" "${pids[-1]}" 240 || { tail -50 "$WORK/portal.log"; exit 1; }
+end
+
+begin "end-to-end (Playwright)"
+PLAYWRIGHT_URL="http://localhost:$PORTAL_PORT" PILOTHOUSE_BACKEND_URL="http://localhost:$PORTAL_PORT" \
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$WORK/playwright.json" \
+  yarn playwright test --reporter=list,json
+end
+
+# --- totals ------------------------------------------------------------------------
+node -e '
+  const fs = require("fs");
+  const jest = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  const pw = JSON.parse(fs.readFileSync(process.argv[2], "utf8")).stats;
+  const passed = jest.numPassedTests + pw.expected + pw.flaky;
+  const failed = jest.numFailedTests + pw.unexpected;
+  const skipped = jest.numPendingTests + jest.numTodoTests + pw.skipped;
+  console.log(`\nunit and backend: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed`);
+  console.log(`end-to-end: ${pw.expected + pw.flaky} passed, ${pw.unexpected} failed`);
+  console.log(`total: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  if (passed === 0 || failed > 0) process.exit(1);
+' "$WORK/jest.json" "$WORK/playwright.json"
+current=""
