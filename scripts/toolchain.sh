@@ -30,9 +30,12 @@ else
 fi
 
 # Yarn comes from the release checked in under .yarn/releases (yarnPath).
+# A shim on PATH, so child processes that run `yarn` find it too.
 YARN_JS="$(ls "$PILOTHOUSE_ROOT"/.yarn/releases/yarn-*.cjs | head -n1)"
-yarn() { node "$YARN_JS" "$@"; }
-export -f yarn 2>/dev/null || true
+mkdir -p "$TOOLCHAIN_DIR/bin"
+printf '#!/bin/sh\nexec node "%s" "$@"\n' "$YARN_JS" > "$TOOLCHAIN_DIR/bin/yarn"
+chmod +x "$TOOLCHAIN_DIR/bin/yarn"
+export PATH="$TOOLCHAIN_DIR/bin:$PATH"
 
 # Use the same registry npm is configured with (never a host written in the repo).
 if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then

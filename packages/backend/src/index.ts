@@ -20,6 +20,8 @@ backend.add(
 );
 // Catalog processing errors (for example an invalid entity file) go to the log.
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// ...and to the "unprocessed entities" API and page, with their error text.
+backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
