@@ -1,52 +1,60 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
-import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
-import { MarkdownContent } from '@backstage/core-components';
+import {
+  HomePageLayoutBlueprint,
+  HomePageWidgetBlueprint,
+} from '@backstage/plugin-home-react/alpha';
+import homePlugin from '@backstage/plugin-home/alpha';
 
-const content = `
-## Welcome to Backstage! 👋
-
-Backstage is your developer portal — a single place to manage all your
-software, services, and documentation.
-
-### Quick Start
-
-- **Explore the catalog** — Browse all your organization's software in
-  the [Software Catalog](/catalog)
-- **Create something new** — Use a [Software Template](/create) to
-  scaffold a new project in minutes
-- **Read the docs** — Find technical documentation for any service
-  right from its catalog page
-
-### Helpful Links
-
-- [Backstage Documentation](https://backstage.io/docs)
-- [Customizing Your Homepage](https://backstage.io/docs/getting-started/homepage)
-- [Adding Plugins](https://backstage.io/docs/plugins)
-- [Contributing](https://github.com/backstage/backstage/blob/master/CONTRIBUTING.md)
-
-### How to Edit This Card
-
-This widget is defined in \`packages/app/src/modules/home/homeModule.tsx\`.
-You can update the markdown content there to welcome your team with
-your own links and getting started tips.
-
-To remove this card entirely, delete the getting started widget and
-remove it from the home module's extensions array in this file.
-`;
-
-const gettingStartedWidget = HomePageWidgetBlueprint.make({
-  name: 'getting-started',
+const pilothouseWelcomeWidget = HomePageWidgetBlueprint.make({
+  name: 'pilothouse-welcome',
   params: {
-    name: 'GettingStarted',
-    title: 'Getting Started',
-    description: 'Tips and links to help you get started with Backstage',
-    components: async () => ({
-      Content: () => <MarkdownContent content={content} />,
-    }),
+    name: 'PilothouseWelcome',
+    title: 'Welcome to Pilothouse',
+    description: 'What Pilothouse is, what works today and what is coming',
+    components: () =>
+      import('./PilothouseWelcome').then(m => ({
+        Content: m.PilothouseWelcome,
+      })),
+    layout: {
+      width: { defaultColumns: 8, minColumns: 4 },
+      height: { defaultRows: 8, minRows: 6 },
+    },
   },
 });
 
+const pilothouseHomeLayout = HomePageLayoutBlueprint.make({
+  params: {
+    loader: () =>
+      import('./PilothouseHomeLayout').then(m => m.PilothouseHomeLayout),
+  },
+});
+
+// The home plugin ships a random-joke widget (calls an external joke API) and
+// a world clock; neither belongs on Pilothouse's home page.
+const randomJokeWidget = homePlugin
+  .getExtension('home-page-widget:home/random-joke')
+  .override({ disabled: true });
+const worldClockWidget = homePlugin
+  .getExtension('home-page-widget:home/world-clock')
+  .override({ disabled: true });
+
+// The "Recently visited" and "Most visited" widgets need the visits API and
+// the listener that records page visits; the home plugin ships both disabled.
+const visitsApi = homePlugin
+  .getExtension('api:home/visits')
+  .override({ disabled: false });
+const visitListener = homePlugin
+  .getExtension('app-root-element:home/visit-listener')
+  .override({ disabled: false });
+
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [gettingStartedWidget],
+  extensions: [
+    pilothouseWelcomeWidget,
+    pilothouseHomeLayout,
+    randomJokeWidget,
+    worldClockWidget,
+    visitsApi,
+    visitListener,
+  ],
 });
