@@ -126,6 +126,15 @@ backend:
   database:
     connection:
       directory: $WORK/data/sqlite
+catalog:
+  locations:
+    - type: file
+      target: ../../catalog/all.yaml
+      rules:
+        - allow: [Component, System, API, Resource, Location, Domain, Group, User, Template]
+    # A broken entity file: the e2e suite checks that it is reported, readably.
+    - type: file
+      target: $PILOTHOUSE_ROOT/packages/backend/src/__fixtures__/invalid-entity.yaml
 YAML
 bash scripts/start.sh --config "$WORK/app-config.e2e.yaml" > "$WORK/portal.log" 2>&1 &
 pids+=($!)

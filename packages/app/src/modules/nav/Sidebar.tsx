@@ -9,6 +9,7 @@ import { NavContentBlueprint } from '@backstage/plugin-app-react';
 import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
 import SearchIcon from '@material-ui/icons/Search';
+import ReportProblemIcon from '@material-ui/icons/ReportProblemOutlined';
 import { SidebarSearchModal } from '@backstage/plugin-search';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
@@ -40,6 +41,12 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:catalog')}
             {nav.take('page:api-docs')}
             {nav.take('page:scaffolder')}
+            {/* Catalog files that failed to load, with their errors. */}
+            <SidebarItem
+              icon={ReportProblemIcon}
+              to="/catalog-unprocessed-entities"
+              text="Unprocessed Entities"
+            />
           </SidebarGroup>
           <SidebarSpace />
           <SidebarDivider />
