@@ -5,6 +5,7 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import type { SignInPageProps } from '@backstage/plugin-app-react';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import { Typography } from '@material-ui/core';
 
 /** The auth provider of the trusted proxy (oauth2-proxy) in front of the portal. */
@@ -67,13 +68,17 @@ function SignInTitle({ proxyError }: { proxyError?: Error }) {
  */
 export function PilothouseSignInPage(props: SignInPageProps) {
   const { onSignInSuccess } = props;
+  // Production turns the guest off (pilothouse.signIn.guest: false): then the
+  // proxy is the only way in, and a failed proxy sign-in is all there is to show.
+  const guestAllowed =
+    useApi(configApiRef).getOptionalBoolean('pilothouse.signIn.guest') ?? true;
 
   // Stable component identity, so the fallback page is not remounted (and
   // its sign-in state lost) when this page re-renders.
   const Fallback = useMemo<ComponentType<{ error?: Error }>>(
     () =>
       ({ error }) =>
-        (
+        guestAllowed ? (
           <SignInPage
             onSignInSuccess={onSignInSuccess}
             providers={['guest']}
@@ -84,8 +89,24 @@ export function PilothouseSignInPage(props: SignInPageProps) {
               />
             }
           />
+        ) : (
+          <SignInPage
+            onSignInSuccess={onSignInSuccess}
+            providers={[]}
+            title={SIGN_IN_TITLE}
+            titleComponent={
+              <SignInTitle
+                proxyError={
+                  error ??
+                  new Error(
+                    "Pilothouse signs you in through your organisation's single sign-on proxy, which did not identify you.",
+                  )
+                }
+              />
+            }
+          />
         ),
-    [onSignInSuccess],
+    [onSignInSuccess, guestAllowed],
   );
 
   return (
