@@ -47,3 +47,19 @@ export function textOf(
 export function newClient() {
   return new Client({ name: 'pilothouse-test', version: '0.0.0' });
 }
+
+/** argv that runs this server's TypeScript entry point directly with node. */
+export function serverCommand(args: string[]): {
+  command: string;
+  args: string[];
+} {
+  return {
+    command: process.execPath,
+    args: [
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      path.join(packageDir, 'src/index.ts'),
+      ...args,
+    ],
+  };
+}
