@@ -1,0 +1,71 @@
+/**
+ * MCP server for Kubernetes workloads; see README.md. Run as a program it
+ * serves over stdio or Streamable HTTP; imported, it exports the factory.
+ *
+ * @packageDocumentation
+ */
+
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { HELP, parseConfig } from './config';
+import { startHttpServer } from './http';
+import { createKubernetesClients, loadKubeConfig } from './kube';
+import { log } from './logger';
+import { createKubernetesMcpServer, selectTools } from './server';
+
+export { createKubernetesMcpServer, selectTools } from './server';
+export type { KubernetesMcpOptions } from './server';
+export { createKubernetesClients, loadKubeConfig } from './kube';
+export { startHttpServer } from './http';
+export { ALL_TOOL_NAMES } from './tools';
+
+/** Starts the server as the command line asks. */
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const config = parseConfig(argv, env);
+  if (config.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  // Fail at start-up, not on the first call, when the allow-list is wrong.
+  const tools = selectTools(config).map(t => t.name);
+  const clients = createKubernetesClients(loadKubeConfig(config.kubeconfig));
+  const createServer = () =>
+    createKubernetesMcpServer({
+      clients,
+      readOnly: config.readOnly,
+      allow: config.allow,
+      scope: config.scope,
+      timeoutMs: config.timeoutMs,
+    });
+  const settings = {
+    transport: config.transport,
+    readOnly: config.readOnly,
+    scope: config.scope ?? 'cluster',
+    tools,
+  };
+
+  if (config.transport === 'stdio') {
+    await createServer().connect(new StdioServerTransport());
+    log('info', 'serving MCP over stdio', settings);
+    return;
+  }
+  const { url, close } = await startHttpServer({
+    port: config.port,
+    host: config.host,
+    allowedHosts: config.allowedHosts,
+    createServer,
+  });
+  log('info', 'serving MCP over Streamable HTTP', { ...settings, url });
+  const stop = () => close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), process.env).catch(error => {
+    log('error', 'failed to start', { error: String(error?.message ?? error) });
+    process.exit(1);
+  });
+}

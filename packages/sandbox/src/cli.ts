@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSandbox } from './server';
+
+export const HELP = `pilothouse-sandbox — a STAND-IN Kubernetes API server for laptops and tests.
+
+It is not a real cluster: it serves the subset of the Kubernetes REST API that
+Pilothouse uses (discovery, namespaces, deployments with the scale subresource,
+replica sets, pods with logs, services, events, service accounts, roles, role
+bindings, network policies, resource quotas), runs a tiny controller so that
+scaling and restarts are visible, and makes two workloads misbehave on purpose.
+Production configuration points at real clusters instead.
+
+Usage:
+  node packages/sandbox/dist/index.js [--port N] [--host ADDR] [--data-dir DIR] [--seed FILE]
+
+Options:
+  --port N          port to listen on (default 18080; 0 picks a free port)
+  --host ADDR       interface to bind (default 127.0.0.1; there is no authentication)
+  --data-dir DIR    where state is kept across restarts (default data/sandbox);
+                    a kubeconfig for the sandbox is written there as kubeconfig.yaml
+  --seed FILE       seed used when DIR holds no state yet
+                    (default catalog/sandbox.yaml, searched from the working directory up)
+  -h, --help        show this help
+
+Delete DIR to start again from the seed.
+`;
+
+/** Runs the command line; resolves once the server listens. */
+export async function runSandboxCli(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '18080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string', default: path.join('data', 'sandbox') },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a port number, got ${values.port}`);
+  }
+  const dataDir = path.resolve(values['data-dir']);
+  const sandbox = await startSandbox({
+    port,
+    host: values.host,
+    dataDir,
+    seedFile: values.seed,
+  });
+  process.stdout.write(
+    `Pilothouse sandbox (a stand-in Kubernetes API, not a real cluster) listening on ${sandbox.url}\n` +
+      `  state: ${dataDir}\n  kubeconfig: ${sandbox.kubeconfigPath}\n`,
+  );
+  const stop = () => {
+    sandbox.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

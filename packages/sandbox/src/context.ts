@@ -1,0 +1,10 @@
+import { WorkloadController } from './controller/deployments';
+import { EventRecorder } from './controller/events';
+import { ClusterStore } from './store';
+
+/** What every route module needs: the objects and the controller acting on them. */
+export interface SandboxContext {
+  store: ClusterStore;
+  events: EventRecorder;
+  controller: WorkloadController;
+}

@@ -1,0 +1,19 @@
+/**
+ * A stand-in Kubernetes API server for laptops and tests; see README.md.
+ *
+ * @packageDocumentation
+ */
+
+import { runSandboxCli } from './cli';
+
+export { startSandbox, findDefaultSeedFile, sandboxKubeconfig } from './server';
+export type { SandboxOptions, RunningSandbox } from './server';
+export { runSandboxCli } from './cli';
+
+// Run as a program (`node dist/index.js`), not when imported as a library.
+if (require.main === module) {
+  runSandboxCli(process.argv.slice(2)).catch(error => {
+    process.stderr.write(`pilothouse-sandbox: ${error.message}\n`);
+    process.exit(1);
+  });
+}
