@@ -34,11 +34,29 @@ if curl -fsS -o /dev/null --max-time 2 "$url/.backstage/health/v1/liveness" 2>/d
   exit 1
 fi
 
+# The sandbox: a stand-in Kubernetes API for the laptop default (see
+# packages/sandbox/README.md). Production config points at real clusters.
+SANDBOX_PORT="${PILOTHOUSE_SANDBOX_PORT:-18080}"
+SANDBOX_DATA="${PILOTHOUSE_SANDBOX_DATA:-$PILOTHOUSE_ROOT/data/sandbox}"
+backend_pid=""
+trap 'kill ${backend_pid:-} ${sandbox_pid:-} 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
+if [ "${PILOTHOUSE_SANDBOX:-on}" != off ]; then
+  node --require @backstage/cli-node/config/nodeTransform.cjs \
+    packages/sandbox/src/index.ts --port "$SANDBOX_PORT" \
+    --data-dir "$SANDBOX_DATA" --seed "$PILOTHOUSE_ROOT/catalog/sandbox.yaml" &
+  sandbox_pid=$!
+  export PILOTHOUSE_KUBECONFIG="$SANDBOX_DATA/kubeconfig.yaml"
+  for _ in $(seq 120); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$SANDBOX_PORT/version" 2>/dev/null && break
+    kill -0 "$sandbox_pid" 2>/dev/null || { echo "start.sh: the sandbox exited (see above)" >&2; exit 1; }
+    sleep 0.5
+  done
+fi
+
 cd "$PILOTHOUSE_ROOT/packages/backend"
 node --enable-source-maps --require @backstage/cli-node/config/nodeTransform.cjs \
   src/index.ts "${configs[@]}" &
 backend_pid=$!
-trap 'kill "$backend_pid" 2>/dev/null || true; wait "$backend_pid" 2>/dev/null || true' EXIT INT TERM
 if pilothouse_wait_ready "$url" "$backend_pid"; then
   echo
   echo "  Pilothouse is ready: $url"

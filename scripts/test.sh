@@ -135,8 +135,19 @@ catalog:
     # A broken entity file: the e2e suite checks that it is reported, readably.
     - type: file
       target: $PILOTHOUSE_ROOT/packages/backend/src/__fixtures__/invalid-entity.yaml
+kubernetes:
+  clusterLocatorMethods:
+    - type: config
+      clusters:
+        - name: sandbox
+          url: http://127.0.0.1:18090
+          authProvider: serviceAccount
+          serviceAccountToken: sandbox-has-no-auth
+          skipTLSVerify: true
+          skipMetricsLookup: true
 YAML
-bash scripts/start.sh --config "$WORK/app-config.e2e.yaml" > "$WORK/portal.log" 2>&1 &
+PILOTHOUSE_SANDBOX_PORT=18090 PILOTHOUSE_SANDBOX_DATA="$WORK/data/sandbox" \
+  bash scripts/start.sh --config "$WORK/app-config.e2e.yaml" > "$WORK/portal.log" 2>&1 &
 pids+=($!)
 pilothouse_wait_ready "http://localhost:$PORTAL_PORT" "${pids[-1]}" 240 || { tail -50 "$WORK/portal.log"; exit 1; }
 end

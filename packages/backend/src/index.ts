@@ -43,6 +43,10 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
+// The MCP servers the portal acts through (mcp-kubernetes, ...): spawned at
+// start, restarted with backoff, health at /api/mcp-servers/servers.
+backend.add(import('@pilothouse/plugin-mcp-servers-backend'));
+
 // Backstage actions (catalog, scaffolder) over MCP at /api/mcp-actions/v1.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 

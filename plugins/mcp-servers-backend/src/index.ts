@@ -1,0 +1,1 @@
+export { mcpServersPlugin as default } from './plugin';
