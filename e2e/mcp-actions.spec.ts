@@ -62,14 +62,21 @@ test('catalog actions are reachable over MCP as the signed-in user', async ({
         name: 'catalog.refresh-catalog-entity',
         arguments: { kind: 'Component', name: 'checkout' },
       })
-      .catch((e: Error) => ({ isError: true, content: [{ type: 'text', text: e.message }] }));
+      .catch((e: Error) => ({
+        isError: true,
+        content: [{ type: 'text', text: e.message }],
+      }));
     expect(other.isError).toBe(true);
-    expect(JSON.stringify(other.content)).toMatch(/NotAllowed|not allowed|denied|Unauthorized/i);
+    expect(JSON.stringify(other.content)).toMatch(
+      /NotAllowed|not allowed|denied|Unauthorized/i,
+    );
   } finally {
     await client.close();
   }
 });
 
 test('MCP actions refuse a caller without a token', async ({ baseURL }) => {
-  await expect(connect(baseURL!)).rejects.toThrow(/401|Unauthorized|credentials/i);
+  await expect(connect(baseURL!)).rejects.toThrow(
+    /401|Unauthorized|credentials/i,
+  );
 });

@@ -123,9 +123,7 @@ test.describe('as people signed in through the proxy', () => {
     await page.goto('/settings');
     await expect(page.getByText('Alice Moreau').first()).toBeVisible();
     await expect(page.getByText('Payments Team').first()).toBeVisible();
-    await expect(
-      page.getByRole('button', { name: 'Enter' }),
-    ).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Enter' })).toHaveCount(0);
     await alice.close();
 
     const bob = await browser.newContext({
@@ -161,7 +159,10 @@ test.describe('as people signed in through the proxy', () => {
       execFileSync(
         process.execPath,
         [path.join(__dirname, '../scripts/user-token.js'), 'mallory'],
-        { env: { ...process.env, PILOTHOUSE_BACKEND_URL: baseURL }, stdio: 'pipe' },
+        {
+          env: { ...process.env, PILOTHOUSE_BACKEND_URL: baseURL },
+          stdio: 'pipe',
+        },
       ),
     ).toThrow(/sign-in as mallory failed/);
   });

@@ -18,7 +18,10 @@ async function main() {
   }
   let entityRef;
   try {
-    entityRef = parseEntityRef(ref, { defaultKind: 'user', defaultNamespace: 'default' });
+    entityRef = parseEntityRef(ref, {
+      defaultKind: 'user',
+      defaultNamespace: 'default',
+    });
   } catch (e) {
     fail(`"${ref}" is not an entity reference: ${e.message}`);
   }
@@ -26,16 +29,27 @@ async function main() {
     fail(`"${ref}" names a ${entityRef.kind}, not a User`);
   }
   if (entityRef.namespace !== 'default') {
-    fail(`the sign-in resolver matches users in the default namespace only, not "${entityRef.namespace}"`);
+    fail(
+      `the sign-in resolver matches users in the default namespace only, not "${entityRef.namespace}"`,
+    );
   }
-  const base = (process.env.PILOTHOUSE_BACKEND_URL || 'http://localhost:7007').replace(/\/$/, '');
+  const base = (
+    process.env.PILOTHOUSE_BACKEND_URL || 'http://localhost:7007'
+  ).replace(/\/$/, '');
   let res;
   try {
     res = await fetch(`${base}/api/auth/oauth2Proxy/refresh`, {
-      headers: { 'x-forwarded-user': entityRef.name, 'x-requested-with': 'XMLHttpRequest' },
+      headers: {
+        'x-forwarded-user': entityRef.name,
+        'x-requested-with': 'XMLHttpRequest',
+      },
     });
   } catch (e) {
-    fail(`the portal is not reachable at ${base} (${e.cause?.code ?? e.message}); start it with ./scripts/start.sh`);
+    fail(
+      `the portal is not reachable at ${base} (${
+        e.cause?.code ?? e.message
+      }); start it with ./scripts/start.sh`,
+    );
   }
   const text = await res.text();
   if (!res.ok) {

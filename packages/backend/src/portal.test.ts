@@ -74,12 +74,32 @@ describe.each(databases.eachSupportedId())('portal backend on %s', dbId => {
             },
             permission: { enabled: true },
             catalog: {
-              rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Domain', 'Group', 'User', 'Template'] }],
+              rules: [
+                {
+                  allow: [
+                    'Component',
+                    'System',
+                    'API',
+                    'Resource',
+                    'Location',
+                    'Domain',
+                    'Group',
+                    'User',
+                    'Template',
+                  ],
+                },
+              ],
               locations: [
-                { type: 'file', target: path.join(repoRoot, 'catalog/all.yaml') },
                 {
                   type: 'file',
-                  target: path.join(__dirname, '__fixtures__/invalid-entity.yaml'),
+                  target: path.join(repoRoot, 'catalog/all.yaml'),
+                },
+                {
+                  type: 'file',
+                  target: path.join(
+                    __dirname,
+                    '__fixtures__/invalid-entity.yaml',
+                  ),
                 },
               ],
               processingInterval: { seconds: 1 },

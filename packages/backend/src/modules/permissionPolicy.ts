@@ -60,7 +60,10 @@ export class PilothousePermissionPolicy implements PermissionPolicy {
       // Everyone may use the Create page; templates gate their own steps.
       return { result: AuthorizeResult.ALLOW };
     }
-    if (permission.attributes.action === 'read' || !permission.attributes.action) {
+    if (
+      permission.attributes.action === 'read' ||
+      !permission.attributes.action
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     return { result: AuthorizeResult.DENY };

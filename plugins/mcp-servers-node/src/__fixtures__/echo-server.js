@@ -20,7 +20,10 @@ server.registerTool(
 );
 server.registerTool(
   'crash',
-  { description: 'Exits the server process.', annotations: { destructiveHint: true } },
+  {
+    description: 'Exits the server process.',
+    annotations: { destructiveHint: true },
+  },
   async () => {
     setTimeout(() => process.exit(1), 10);
     return { content: [{ type: 'text', text: 'bye' }] };

@@ -76,7 +76,10 @@ describe('DefaultMcpServersService', () => {
     ).rejects.toThrow(/MCP server "echo" is (unhealthy|starting)/);
 
     await eventually(() =>
-      expect(service!.status()[0]).toMatchObject({ state: 'ready', restarts: 1 }),
+      expect(service!.status()[0]).toMatchObject({
+        state: 'ready',
+        restarts: 1,
+      }),
     );
     const after = await service.callTool('echo', 'echo', { text: 'x' });
     const pidAfter = /pid (\d+)/.exec(JSON.stringify(after.content))![1];

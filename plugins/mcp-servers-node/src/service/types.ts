@@ -1,7 +1,4 @@
-import type {
-  CallToolResult,
-  Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 
 /** One configured MCP server, as read from `pilothouse.mcp.servers`. */
 export type McpServerConfig = {
