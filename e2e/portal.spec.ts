@@ -67,13 +67,15 @@ test.describe('as the guest on a laptop', () => {
   });
 
   test('Search finds a component by name', async ({ page }) => {
-    // The search index is built shortly after start; retry until it is.
+    test.setTimeout(150_000);
+    // The index is built shortly after start (and rebuilt every minute on
+    // the laptop default); retry until it has the component.
     await expect(async () => {
       await page.goto('/search?query=inventory');
       await expect(
         page.getByText(/Tracks stock levels per SKU/).first(),
-      ).toBeVisible({ timeout: 3_000 });
-    }).toPass({ timeout: 60_000 });
+      ).toBeVisible({ timeout: 15_000 });
+    }).toPass({ timeout: 130_000 });
   });
 
   test('the Create page lists the software templates', async ({ page }) => {
