@@ -4,6 +4,9 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { createArgoCdRouter } from './cicd/argocd';
+import { createGitHubRouter } from './cicd/github';
+import { createRolloutsRouter } from './cicd/rollouts';
 import { SandboxContext } from './context';
 import { WorkloadController } from './controller/deployments';
 import { EventRecorder } from './controller/events';
@@ -94,6 +97,9 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
   app.get(['/healthz', '/readyz', '/livez'], (_req, res) => {
     res.type('text/plain').send('ok');
   });
+  app.use(createArgoCdRouter(ctx));
+  app.use(createRolloutsRouter(ctx));
+  app.use(createGitHubRouter(ctx));
   app.use(createDeploymentsRouter(ctx));
   app.use(createPodLogsRouter(ctx));
   for (const type of RESOURCE_TYPES) {
