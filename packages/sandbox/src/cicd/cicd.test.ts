@@ -77,6 +77,31 @@ describe('sandbox CI/CD APIs (Argo CD, Argo Rollouts, GitHub Actions)', () => {
       )}`,
     );
     expect(byPath.body.items).toHaveLength(1);
+    // The fields the Roadie plugin's io-ts codec requires of every item.
+    for (const app of bySelector.body.items) {
+      expect(app).toEqual(
+        expect.objectContaining({
+          metadata: expect.objectContaining({ name: expect.any(String) }),
+          status: expect.objectContaining({
+            sync: expect.objectContaining({ status: expect.any(String) }),
+            health: expect.objectContaining({ status: expect.any(String) }),
+            operationState: expect.objectContaining({
+              startedAt: expect.any(String),
+              finishedAt: expect.any(String),
+            }),
+          }),
+        }),
+      );
+      for (const entry of app.status.history) {
+        expect(entry).toEqual(
+          expect.objectContaining({
+            id: expect.any(Number),
+            revision: expect.any(String),
+            deployedAt: expect.any(String),
+          }),
+        );
+      }
+    }
     const byProject = await json(`${argo}/applications?projects=checkout`);
     expect(
       byProject.body.items.map((a: any) => a.metadata.name).sort(),
