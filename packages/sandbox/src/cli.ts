@@ -56,7 +56,7 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
     seedFile: values.seed,
   });
   process.stdout.write(
-    `Pilothouse sandbox (a stand-in Kubernetes API, not a real cluster) listening on ${sandbox.url}\n` +
+    `Pilothouse sandbox (stand-in Kubernetes, Argo CD, Argo Rollouts and GitHub APIs; not real servers) listening on ${sandbox.url}\n` +
       `  state: ${dataDir}\n  kubeconfig: ${sandbox.kubeconfigPath}\n` +
       `  Argo CD: ${sandbox.url}/argocd (API ${sandbox.url}/argocd/api/v1)\n` +
       `  Argo Rollouts: ${sandbox.url}/argo-rollouts\n` +

@@ -157,6 +157,49 @@ describe('sandbox CI/CD APIs (Argo CD, Argo Rollouts, GitHub Actions)', () => {
     expect(after.status.history.map((h: any) => h.id)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('adds the CI/CD seed to state saved before it existed, keeping the cluster', async () => {
+    await sandbox.close();
+    const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-cicd-old-'));
+    const oldSeed = path.join(oldDir, 'sandbox.yaml');
+    fs.writeFileSync(
+      oldSeed,
+      fs.readFileSync(seedFile, 'utf8').split('\nargocd:')[0],
+    );
+    try {
+      sandbox = await startSandbox({
+        port: 0,
+        dataDir: oldDir,
+        seedFile: oldSeed,
+      });
+      expect(
+        (await json(`${sandbox.url}/argocd/api/v1/applications`)).body.items,
+      ).toEqual([]);
+      const scaled = await fetch(
+        `${sandbox.url}/apis/apps/v1/namespaces/payments/deployments/payments/scale`,
+        {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/merge-patch+json' },
+          body: JSON.stringify({ spec: { replicas: 4 } }),
+        },
+      );
+      expect(scaled.status).toBe(200);
+      await sandbox.close();
+
+      sandbox = await startSandbox({ port: 0, dataDir: oldDir, seedFile });
+      const apps = (await json(`${sandbox.url}/argocd/api/v1/applications`))
+        .body.items;
+      expect(apps).toHaveLength(6);
+      const scale = await json(
+        `${sandbox.url}/apis/apps/v1/namespaces/payments/deployments/payments/scale`,
+      );
+      expect(scale.body.spec.replicas).toBe(4);
+    } finally {
+      await sandbox.close();
+      sandbox = await startSandbox({ port: 0, dataDir, seedFile });
+      fs.rmSync(oldDir, { recursive: true, force: true });
+    }
+  });
+
   it('promotes a paused canary step by step, and aborts another', async () => {
     const rollouts = `${sandbox.url}/argo-rollouts/api/v1/rollouts`;
     const paused = (await json(`${rollouts}/payments/payments`)).body;
