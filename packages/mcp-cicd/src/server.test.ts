@@ -294,7 +294,7 @@ describe('mcp-cicd over an in-process transport, against the sandbox', () => {
         argocdToken: 'argocd-secret-value',
         rolloutsUrl: 'http://127.0.0.1:1',
         githubApiUrl: 'http://127.0.0.1:1',
-        githubToken: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+        githubToken: 'fake-github-token-for-test',
       }),
     );
     const res = await c.callTool({ name: 'list_applications', arguments: {} });
@@ -307,7 +307,7 @@ describe('mcp-cicd over an in-process transport, against the sandbox', () => {
     expect(gh.isError).toBe(true);
     for (const text of [textOf(res), textOf(gh)]) {
       expect(text).not.toContain('argocd-secret-value');
-      expect(text).not.toContain('ghp_');
+      expect(text).not.toContain('fake-github-token-for-test');
     }
   });
 

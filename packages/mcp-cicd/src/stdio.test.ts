@@ -14,7 +14,7 @@ import {
 type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
 
 const ARGOCD_TOKEN = 'argocd-token-never-to-be-seen';
-const GITHUB_TOKEN = 'ghp_NeverToBeSeenNeverToBeSeen0123456789';
+const GITHUB_TOKEN = 'github-token-never-to-be-seen';
 
 describe('mcp-cicd over real stdio', () => {
   let sandbox: Sandbox;
