@@ -9,7 +9,9 @@ Pilothouse uses (discovery, namespaces, deployments with the scale subresource,
 replica sets, pods with logs, services, events, service accounts, roles, role
 bindings, network policies, resource quotas), runs a tiny controller so that
 scaling and restarts are visible, and makes two workloads misbehave on purpose.
-Production configuration points at real clusters instead.
+The same server also stands in for Argo CD (/argocd/api/v1), Argo Rollouts
+(/argo-rollouts/api/v1) and GitHub Actions (/github). Production configuration
+points at real clusters and servers instead.
 
 Usage:
   node packages/sandbox/dist/index.js [--port N] [--host ADDR] [--data-dir DIR] [--seed FILE]
@@ -54,8 +56,11 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
     seedFile: values.seed,
   });
   process.stdout.write(
-    `Pilothouse sandbox (a stand-in Kubernetes API, not a real cluster) listening on ${sandbox.url}\n` +
-      `  state: ${dataDir}\n  kubeconfig: ${sandbox.kubeconfigPath}\n`,
+    `Pilothouse sandbox (stand-in Kubernetes, Argo CD, Argo Rollouts and GitHub APIs; not real servers) listening on ${sandbox.url}\n` +
+      `  state: ${dataDir}\n  kubeconfig: ${sandbox.kubeconfigPath}\n` +
+      `  Argo CD: ${sandbox.url}/argocd (API ${sandbox.url}/argocd/api/v1)\n` +
+      `  Argo Rollouts: ${sandbox.url}/argo-rollouts\n` +
+      `  GitHub API: ${sandbox.url}/github\n`,
   );
   const stop = () => {
     sandbox.close().then(

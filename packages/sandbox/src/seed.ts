@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { SandboxContext } from './context';
 import { BEHAVIOUR_ANNOTATION } from './controller/pods';
+import { seedCicd } from './cicd/seed';
 
 const labelsSchema = z.record(z.string(), z.string());
 
@@ -23,6 +24,19 @@ const workloadSchema = z.object({
     .optional(),
 });
 
+const applicationSchema = z.object({
+  name: z.string(),
+  project: z.string(),
+  namespace: z.string(),
+  /** GitHub owner/name: the component's github.com/project-slug. */
+  repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
+  health: z
+    .enum(['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing'])
+    .default('Healthy'),
+  sync: z.enum(['Synced', 'OutOfSync']).default('Synced'),
+  rollout: z.boolean().default(false),
+});
+
 export const seedSchema = z.object({
   kubernetes: z.object({
     namespaces: z.array(
@@ -30,10 +44,14 @@ export const seedSchema = z.object({
     ),
     workloads: z.array(workloadSchema),
   }),
+  argocd: z
+    .object({ applications: z.array(applicationSchema) })
+    .default({ applications: [] }),
 });
 
 export type SandboxSeed = z.infer<typeof seedSchema>;
 export type SeedWorkload = z.infer<typeof workloadSchema>;
+export type SeedApplication = z.infer<typeof applicationSchema>;
 
 /** Reads and validates the seed file (catalog/sandbox.yaml). */
 export function readSeedFile(file: string): SandboxSeed {
@@ -110,6 +128,9 @@ export function applySeed(ctx: SandboxContext, seed: SandboxSeed): void {
   }
   for (const workload of seed.kubernetes.workloads) {
     createWorkload(ctx, workload);
+  }
+  for (const app of seed.argocd.applications) {
+    seedCicd(store, app);
   }
 }
 

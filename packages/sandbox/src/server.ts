@@ -4,6 +4,11 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { createArgoCdRouter } from './cicd/argocd';
+import { APPLICATION_KIND } from './cicd/model';
+import { seedCicd } from './cicd/seed';
+import { createGitHubRouter } from './cicd/github';
+import { createRolloutsRouter } from './cicd/rollouts';
 import { SandboxContext } from './context';
 import { WorkloadController } from './controller/deployments';
 import { EventRecorder } from './controller/events';
@@ -94,6 +99,9 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
   app.get(['/healthz', '/readyz', '/livez'], (_req, res) => {
     res.type('text/plain').send('ok');
   });
+  app.use(createArgoCdRouter(ctx));
+  app.use(createRolloutsRouter(ctx));
+  app.use(createGitHubRouter(ctx));
   app.use(createDeploymentsRouter(ctx));
   app.use(createPodLogsRouter(ctx));
   for (const type of RESOURCE_TYPES) {
@@ -137,6 +145,14 @@ export async function startSandbox(
   };
   if (!loaded) {
     applySeed(ctx, readSeedFile(options.seedFile ?? findDefaultSeedFile()));
+    store.saveNow();
+  } else if (store.list(APPLICATION_KIND).length === 0) {
+    // State written before the sandbox served CI/CD APIs: add their seed
+    // without touching the cluster objects.
+    const seed = readSeedFile(options.seedFile ?? findDefaultSeedFile());
+    for (const app of seed.argocd.applications) {
+      seedCicd(store, app);
+    }
     store.saveNow();
   }
 
