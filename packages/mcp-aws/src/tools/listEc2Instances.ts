@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, Filter } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { defineTool, region, result } from './types';
 
@@ -36,7 +36,7 @@ Example: { "state": "running", "tagKey": "team", "tagValue": "payments" } →
   },
   permissions: ['ec2:DescribeInstances'],
   async handler({ state, tagKey, tagValue, maxResults }, ctx) {
-    const filters = [];
+    const filters: Filter[] = [];
     if (state) {
       filters.push({ Name: 'instance-state-name', Values: [state] });
     }
