@@ -46,6 +46,13 @@ const THROTTLING = new Set([
   'SlowDown',
 ]);
 
+/** The SDK's names for a request that got no answer in time. */
+const TIMEOUTS = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -86,6 +93,7 @@ export function isTransient(error: unknown): boolean {
     isThrottling(error) ||
     (status !== undefined && status >= 500) ||
     (error as AwsLikeError)?.$fault === 'server' ||
+    TIMEOUTS.has((error as AwsLikeError)?.name ?? '') ||
     isNetwork(error)
   );
 }

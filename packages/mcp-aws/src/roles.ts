@@ -49,9 +49,14 @@ export interface AwsCredentials {
   expiration: Date;
 }
 
-/** Characters AWS accepts in a RoleSessionName and in session tag values. */
-function sessionSafe(value: string, max: number): string {
-  return value.replace(/[^\w+=,.@-]/g, '-').slice(0, max);
+/** Only the characters AWS accepts in a RoleSessionName. */
+function sessionNameSafe(value: string): string {
+  return value.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+/** Only the characters AWS accepts in a session tag value. */
+function tagValueSafe(value: string): string {
+  return value.replace(/[^\p{L}\p{Z}\p{N}_.:/=+@-]/gu, '-').slice(0, 256);
 }
 
 /**
@@ -112,10 +117,10 @@ export class RoleSessions {
       this.options.sts.send(
         new AssumeRoleCommand({
           RoleArn: roleArn,
-          RoleSessionName: sessionSafe(`pilothouse-${user}`, 64),
+          RoleSessionName: sessionNameSafe(`pilothouse-${user}`),
           DurationSeconds: this.options.durationSeconds ?? 900,
           Tags: [
-            { Key: 'pilothouse-user', Value: sessionSafe(user, 256) },
+            { Key: 'pilothouse-user', Value: tagValueSafe(user) },
             { Key: 'pilothouse-tool', Value: tool },
           ],
         }),
