@@ -233,6 +233,35 @@ describe('mcp-aws over an in-process transport, with mocked AWS clients', () => 
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 
+  it('logs each call to stderr without credentials', async () => {
+    const written: string[] = [];
+    const spy = jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      });
+    try {
+      const c = await connect({ logCalls: true });
+      await c.callTool({
+        name: 'scale_ecs_service',
+        arguments: {
+          cluster: 'payments',
+          service: 'payments-api',
+          desiredCount: 4,
+        },
+        _meta: asAlice,
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    const logs = written.join('');
+    expect(logs).toMatch(/"message":"tool call","tool":"scale_ecs_service"/);
+    for (const secret of Object.values(FAKE_CREDENTIALS)) {
+      expect(logs).not.toContain(String(secret));
+    }
+  });
+
   it('takes the user from --user when _meta has none, and refuses when neither names one', async () => {
     const anonymous = await connect();
     const refused = await anonymous.callTool({

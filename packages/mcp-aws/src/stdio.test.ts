@@ -99,6 +99,10 @@ describe('mcp-aws over real stdio', () => {
     );
 
     // Logs go to stderr as JSON lines; the role map's path is not logged.
+    // stderr is a separate pipe, so its line may arrive after the result.
+    for (let i = 0; i < 40 && !stderr.includes('"tool":"list_alarms"'); i++) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
     expect(stderr).toMatch(/"message":"tool call","tool":"list_alarms"/);
     expect(stderr).not.toContain(roleMapFile);
   });
