@@ -91,7 +91,7 @@ describe('mcp-aws over stateless Streamable HTTP, with mocked AWS clients', () =
       roleMap: ROLE_MAP,
       region: 'eu-west-1',
       sts: new STSClient({ region: 'eu-west-1' }),
-      resilience: { initialDelayMs: 1, breakerThreshold: 2 },
+      resilience: { initialDelayMs: 1, breakerThreshold: 2, logEvents: false },
     });
     server = await startHttpServer({
       port: 0,

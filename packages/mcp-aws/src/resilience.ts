@@ -22,6 +22,8 @@ export interface ResilienceOptions {
   breakerThreshold?: number;
   /** How long an open breaker refuses calls before trying one. Default 30 s. */
   halfOpenAfterMs?: number;
+  /** Log retries and breaker changes to stderr. Default true. */
+  logEvents?: boolean;
 }
 
 /**
@@ -66,15 +68,23 @@ export class AwsResilience {
           maxDelay: this.options.maxDelayMs ?? 5_000,
         }),
       });
-      retries.onRetry(({ delay }) =>
-        log('warn', 'retrying AWS call', { service, delayMs: delay }),
-      );
+      const logEvents = this.options.logEvents !== false;
       const breaker = circuitBreaker(transient, {
         halfOpenAfter: this.halfOpenAfterMs,
         breaker: new ConsecutiveBreaker(this.options.breakerThreshold ?? 5),
       });
-      breaker.onBreak(() => log('warn', 'circuit breaker open', { service }));
-      breaker.onReset(() => log('info', 'circuit breaker closed', { service }));
+      if (logEvents) {
+        retries.onRetry(({ delay }) =>
+          log('warn', 'retrying AWS call', {
+            service,
+            delayMs: Math.round(delay),
+          }),
+        );
+        breaker.onBreak(() => log('warn', 'circuit breaker open', { service }));
+        breaker.onReset(() =>
+          log('info', 'circuit breaker closed', { service }),
+        );
+      }
       // The breaker is outside: one call and its retries count as one failure.
       policy = wrap(breaker, retries);
       this.policies.set(service, policy);

@@ -106,6 +106,7 @@ describe('mcp-aws over an in-process transport, with mocked AWS clients', () => 
         region: 'eu-west-1',
         sts: new STSClient({ region: 'eu-west-1' }),
         resilience: {
+          logEvents: false,
           initialDelayMs: 1,
           breakerThreshold: 3,
           halfOpenAfterMs: 60_000,
