@@ -25,6 +25,7 @@ import {
   newClient,
   READ_ONLY_TOOLS,
   readmeToolNames,
+  readmeToolRows,
   ROLE_MAP,
   textOf,
 } from './__testUtils__/fixtures';
@@ -143,6 +144,16 @@ describe('mcp-aws over an in-process transport, with mocked AWS clients', () => 
         expect.arrayContaining([expect.stringMatching(/^[a-z0-9]+:[A-Z]\w+$/)]),
       );
     }
+    // The README's table is the contract: annotations and IAM actions match it.
+    expect(
+      tools.map(t => ({
+        name: t.name,
+        readOnly: t.annotations?.readOnlyHint,
+        destructive: t.annotations?.destructiveHint,
+        idempotent: t.annotations?.idempotentHint,
+        permissions: t._meta?.['pilothouse.dev/permissions'],
+      })),
+    ).toEqual(readmeToolRows());
     const scale = tools.find(t => t.name === 'scale_ecs_service')!;
     expect(scale.annotations?.destructiveHint).toBe(true);
     expect(scale._meta?.['pilothouse.dev/permissions']).toEqual([

@@ -39,6 +39,33 @@ export function readmeToolNames(): string[] {
   return [...section.matchAll(/^\| `([a-z0-9_]+)`/gm)].map(m => m[1]);
 }
 
+/** The README's Tools table: annotations as yes/no and the IAM actions. */
+export function readmeToolRows(): Array<{
+  name: string;
+  readOnly: boolean;
+  destructive: boolean;
+  idempotent: boolean;
+  permissions: string[];
+}> {
+  const readme = fs.readFileSync(path.join(packageDir, 'README.md'), 'utf8');
+  const section = readme.split('## Tools')[1].split('\n## ')[0];
+  return section
+    .split('\n')
+    .filter(line => /^\| `[a-z0-9_]+`/.test(line))
+    .map(line => {
+      const cells = line.split('|').map(c => c.trim());
+      return {
+        name: cells[1].replace(/`/g, ''),
+        readOnly: cells[3] === 'yes',
+        destructive: cells[4] === 'yes',
+        idempotent: cells[5] === 'yes',
+        permissions: [...cells[6].matchAll(/`([a-z0-9]+:\w+)`/g)].map(
+          m => m[1],
+        ),
+      };
+    });
+}
+
 export const READ_ONLY_TOOLS = [
   'list_ec2_instances',
   'describe_ecs_service',
