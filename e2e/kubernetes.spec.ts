@@ -25,7 +25,7 @@ test('the Kubernetes tab shows a component’s pods from the sandbox', async ({
   await context.close();
 });
 
-test('the backend runs mcp-kubernetes and reports it healthy', async ({
+test('the backend runs its MCP servers and reports them healthy', async ({
   request,
   baseURL,
 }) => {
@@ -42,6 +42,7 @@ test('the backend runs mcp-kubernetes and reports it healthy', async ({
     expect(res.status()).toBe(200);
     expect((await res.json()).items).toEqual([
       expect.objectContaining({ id: 'kubernetes', state: 'ready', tools: 8 }),
+      expect.objectContaining({ id: 'cicd', state: 'ready', tools: 10 }),
     ]);
   }).toPass({ timeout: 30_000 });
 
@@ -53,4 +54,11 @@ test('the backend runs mcp-kubernetes and reports it healthy', async ({
   );
   expect(byName.scale_deployment.annotations.destructiveHint).toBe(true);
   expect(byName.list_workloads.annotations.readOnlyHint).toBe(true);
+  expect(byName.scale_deployment._meta['pilothouse.dev/permissions']).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        resources: expect.arrayContaining(['deployments/scale']),
+      }),
+    ]),
+  );
 });

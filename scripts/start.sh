@@ -46,6 +46,7 @@ if [ "${PILOTHOUSE_SANDBOX:-on}" != off ]; then
     --data-dir "$SANDBOX_DATA" --seed "$PILOTHOUSE_ROOT/catalog/sandbox.yaml" &
   sandbox_pid=$!
   export PILOTHOUSE_KUBECONFIG="$SANDBOX_DATA/kubeconfig.yaml"
+  export PILOTHOUSE_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT"
   for _ in $(seq 120); do
     curl -fsS -o /dev/null "http://127.0.0.1:$SANDBOX_PORT/version" 2>/dev/null && break
     kill -0 "$sandbox_pid" 2>/dev/null || { echo "start.sh: the sandbox exited (see above)" >&2; exit 1; }
