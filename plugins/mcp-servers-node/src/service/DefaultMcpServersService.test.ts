@@ -23,10 +23,13 @@ async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 15_000) {
   }
 }
 
-function create(servers: McpServerConfig[]) {
+function create(
+  servers: McpServerConfig[],
+  restart = { initialDelayMs: 100, maxDelayMs: 400 },
+) {
   return DefaultMcpServersService.create({
     servers,
-    restart: { initialDelayMs: 100, maxDelayMs: 400 },
+    restart,
     logger: mockServices.logger.mock(),
   });
 }
@@ -58,7 +61,11 @@ describe('DefaultMcpServersService', () => {
   });
 
   it('reports a server that dies as unhealthy, then restarts it', async () => {
-    service = create([echoServer]);
+    // A backoff long enough to observe the unhealthy state before the restart.
+    service = create([echoServer], {
+      initialDelayMs: 1_000,
+      maxDelayMs: 2_000,
+    });
     await service.start();
     const before = await service.callTool('echo', 'echo', { text: 'x' });
     const pidBefore = /pid (\d+)/.exec(JSON.stringify(before.content))![1];
@@ -87,21 +94,26 @@ describe('DefaultMcpServersService', () => {
   });
 
   it('keeps a server that cannot start in the report, retrying with backoff', async () => {
-    service = create([
-      echoServer,
-      {
-        id: 'broken',
-        transport: 'stdio',
-        command: '/nonexistent/mcp-server',
-        callTimeoutMs: 1_000,
-      },
-      {
-        id: 'unreachable',
-        transport: 'http',
-        url: 'http://127.0.0.1:9/mcp',
-        callTimeoutMs: 1_000,
-      },
-    ]);
+    // Backoff long enough that the first report is not already a retry.
+    const restart = { initialDelayMs: 1_500, maxDelayMs: 3_000 };
+    service = create(
+      [
+        echoServer,
+        {
+          id: 'broken',
+          transport: 'stdio',
+          command: '/nonexistent/mcp-server',
+          callTimeoutMs: 1_000,
+        },
+        {
+          id: 'unreachable',
+          transport: 'http',
+          url: 'http://127.0.0.1:9/mcp',
+          callTimeoutMs: 1_000,
+        },
+      ],
+      restart,
+    );
     await service.start();
 
     const byId = Object.fromEntries(service.status().map(s => [s.id, s]));
@@ -117,10 +129,12 @@ describe('DefaultMcpServersService', () => {
       'echo',
       'echo',
     ]);
-    await eventually(() =>
-      expect(
-        service!.status().find(s => s.id === 'broken')!.restarts,
-      ).toBeGreaterThanOrEqual(2),
+    await eventually(
+      () =>
+        expect(
+          service!.status().find(s => s.id === 'broken')!.restarts,
+        ).toBeGreaterThanOrEqual(2),
+      25_000,
     );
     await expect(service.callTool('broken', 'anything', {})).rejects.toThrow(
       /MCP server "broken" is/,
@@ -131,5 +145,5 @@ describe('DefaultMcpServersService', () => {
     await expect(service.callTool('echo', 'nope', {})).rejects.toThrow(
       /has no tool "nope"/,
     );
-  });
+  }, 40_000);
 });
