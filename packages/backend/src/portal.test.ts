@@ -150,8 +150,22 @@ describe.each(databases.eachSupportedId())('portal backend on %s', dbId => {
     const backend = await startPortal(dbId);
     server = backend.server;
     stop = () => backend.stop();
-    // The catalog must have ingested the org before anyone can sign in.
-    await eventually(() => signIn('carol'));
+    // The catalog must have ingested the org before anyone can sign in,
+    // and the entities the tests use before they run.
+    const carol = await eventually(() => signIn('carol'));
+    await eventually(async () => {
+      for (const ref of [
+        'resource/default/inventory-cache',
+        'component/default/payments',
+        'component/default/checkout',
+        'component/default/ledger',
+      ]) {
+        const r = await request(server)
+          .get(`/api/catalog/entities/by-name/${ref}`)
+          .set('authorization', `Bearer ${carol}`);
+        if (r.status !== 200) throw new Error(`${ref} not ingested yet`);
+      }
+    });
   });
 
   afterAll(async () => {
@@ -203,20 +217,31 @@ describe.each(databases.eachSupportedId())('portal backend on %s', dbId => {
       ]),
     );
 
-    const list = await request(server)
-      .get('/api/catalog/entities/by-query')
-      .query({ filter: 'kind=component', fields: 'metadata.name', limit: 100 })
-      .set('authorization', `Bearer ${token}`);
-    expect(list.body.items.map((e: any) => e.metadata.name)).toEqual(
-      expect.arrayContaining([
-        'payments',
-        'checkout',
-        'orders',
-        'inventory',
-        'notifications',
-        'pilothouse',
-      ]),
-    );
+    // Ingestion goes on in the background: wait until every seeded
+    // component is listed.
+    const names = await eventually(async () => {
+      const list = await request(server)
+        .get('/api/catalog/entities/by-query')
+        .query({
+          filter: 'kind=component',
+          fields: 'metadata.name',
+          limit: 100,
+        })
+        .set('authorization', `Bearer ${token}`);
+      const found: string[] = list.body.items.map((e: any) => e.metadata.name);
+      expect(found).toEqual(
+        expect.arrayContaining([
+          'payments',
+          'checkout',
+          'orders',
+          'inventory',
+          'notifications',
+          'pilothouse',
+        ]),
+      );
+      return found;
+    });
+    expect(names).not.toContain('Not A Valid Name!');
   });
 
   it('reports an invalid entity file as a readable error and keeps the valid entity', async () => {
