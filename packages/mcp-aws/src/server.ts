@@ -1,3 +1,4 @@
+import { selectTools as selectToolsByMode } from '@pilothouse/mcp-common';
 import { STSClient } from '@aws-sdk/client-sts';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -6,7 +7,7 @@ import { log } from './logger';
 import { AwsResilience, ResilienceOptions } from './resilience';
 import { accountOf, RoleMap, RoleSessions } from './roles';
 import { AwsScope } from './scope';
-import { ALL_TOOL_NAMES, ALL_TOOLS } from './tools';
+import { ALL_TOOLS } from './tools';
 import {
   AwsService,
   PERMISSIONS_META_KEY,
@@ -72,23 +73,7 @@ export interface AwsMcpOptions {
 export function selectTools(
   options: Pick<AwsMcpOptions, 'readOnly' | 'allow'>,
 ): ToolDefinition[] {
-  const unknown = (options.allow ?? []).filter(
-    name => !ALL_TOOL_NAMES.includes(name),
-  );
-  if (unknown.length > 0) {
-    throw new Error(
-      `Unknown tool(s) in the allow-list: ${unknown.join(
-        ', ',
-      )}; known tools: ${ALL_TOOL_NAMES.join(', ')}`,
-    );
-  }
-  return ALL_TOOLS.filter(
-    tool =>
-      (!options.readOnly || tool.annotations.readOnlyHint) &&
-      (!options.allow ||
-        options.allow.length === 0 ||
-        options.allow.includes(tool.name)),
-  );
+  return selectToolsByMode(ALL_TOOLS, options);
 }
 
 function callingUser(

@@ -1,10 +1,11 @@
+import { selectTools as selectToolsByMode } from '@pilothouse/mcp-common';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { CicdClients } from './clients';
 import { upstreamError, withTimeout } from './errors';
 import { log } from './logger';
 import { ProjectScope } from './scope';
-import { ALL_TOOL_NAMES, ALL_TOOLS } from './tools';
+import { ALL_TOOLS } from './tools';
 import { PERMISSIONS_META_KEY, ToolDefinition } from './tools/types';
 
 export const SERVER_NAME = 'pilothouse-cicd';
@@ -28,23 +29,7 @@ export interface CicdMcpOptions {
 export function selectTools(
   options: Pick<CicdMcpOptions, 'readOnly' | 'allow'>,
 ): ToolDefinition[] {
-  const unknown = (options.allow ?? []).filter(
-    name => !ALL_TOOL_NAMES.includes(name),
-  );
-  if (unknown.length > 0) {
-    throw new Error(
-      `Unknown tool(s) in the allow-list: ${unknown.join(
-        ', ',
-      )}; known tools: ${ALL_TOOL_NAMES.join(', ')}`,
-    );
-  }
-  return ALL_TOOLS.filter(
-    tool =>
-      (!options.readOnly || tool.annotations.readOnlyHint) &&
-      (!options.allow ||
-        options.allow.length === 0 ||
-        options.allow.includes(tool.name)),
-  );
+  return selectToolsByMode(ALL_TOOLS, options);
 }
 
 /** The subject of a call, for logs: an application or a repository. */

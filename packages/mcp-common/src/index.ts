@@ -6,3 +6,5 @@
  */
 export { startHttpServer } from './http';
 export type { HttpServerLog, HttpServerOptions } from './http';
+export { selectTools } from './selectTools';
+export type { FilterableTool, ToolModes } from './selectTools';

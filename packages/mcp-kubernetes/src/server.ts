@@ -1,10 +1,11 @@
+import { selectTools as selectToolsByMode } from '@pilothouse/mcp-common';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { kubernetesError, withTimeout } from './errors';
 import { KubernetesClients } from './kube';
 import { log } from './logger';
 import { NamespaceScope } from './scope';
-import { ALL_TOOL_NAMES, ALL_TOOLS } from './tools';
+import { ALL_TOOLS } from './tools';
 import { PERMISSIONS_META_KEY, ToolDefinition } from './tools/types';
 
 export const SERVER_NAME = 'pilothouse-kubernetes';
@@ -28,23 +29,7 @@ export interface KubernetesMcpOptions {
 export function selectTools(
   options: Pick<KubernetesMcpOptions, 'readOnly' | 'allow'>,
 ): ToolDefinition[] {
-  const unknown = (options.allow ?? []).filter(
-    name => !ALL_TOOL_NAMES.includes(name),
-  );
-  if (unknown.length > 0) {
-    throw new Error(
-      `Unknown tool(s) in the allow-list: ${unknown.join(
-        ', ',
-      )}; known tools: ${ALL_TOOL_NAMES.join(', ')}`,
-    );
-  }
-  return ALL_TOOLS.filter(
-    tool =>
-      (!options.readOnly || tool.annotations.readOnlyHint) &&
-      (!options.allow ||
-        options.allow.length === 0 ||
-        options.allow.includes(tool.name)),
-  );
+  return selectToolsByMode(ALL_TOOLS, options);
 }
 
 /**
