@@ -48,6 +48,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // The MCP servers the portal acts through (mcp-kubernetes, ...): spawned at
 // start, restarted with backoff, health at /api/mcp-servers/servers.
 backend.add(import('@pilothouse/plugin-mcp-servers-backend'));
+// The LLM security gateway: every AI call passes here (/api/llm-gateway).
+backend.add(import('@pilothouse/plugin-llm-gateway-backend'));
 
 // Backstage actions (catalog, scaffolder) over MCP at /api/mcp-actions/v1.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));

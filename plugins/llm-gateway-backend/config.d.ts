@@ -1,0 +1,4 @@
+export interface Config {
+  /** The LLM security gateway (plugins/llm-gateway-backend). */
+  llmGateway?: {};
+}

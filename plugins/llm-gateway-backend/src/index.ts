@@ -1,0 +1,6 @@
+/**
+ * The Pilothouse LLM security gateway backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { llmGatewayPlugin as default } from './plugin';

@@ -1,0 +1,31 @@
+import type {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import express from 'express';
+import Router from 'express-promise-router';
+
+export interface RouterOptions {
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+}
+
+/**
+ * `/api/llm-gateway`: the `/v1` API (inspect, complete, tools, policies,
+ * audit, quotas), the Anthropic- and OpenAI-compatible endpoints, and the
+ * aggregated MCP endpoint. Each area lives in its own `routes/*.ts`.
+ */
+export async function createRouter(
+  _options: RouterOptions,
+): Promise<express.Router> {
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  return router;
+}

@@ -1,0 +1,171 @@
+import type {
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
+  AuditVerification,
+  ContentBlock,
+  DataClass,
+  DetectorSetting,
+  Direction,
+  DlpRule,
+  EntityContext,
+  Finding,
+  PolicyDecision,
+  PolicyDocument,
+  PolicyInput,
+  PolicyValidationError,
+  PolicyVersionSummary,
+  Principal,
+  ProviderStatus,
+  ProviderType,
+  QuotaUsage,
+  ToolSpec,
+} from '@pilothouse/plugin-llm-gateway-common';
+
+/*
+ * The gateway's parts. `Gateway` (services/Gateway) puts them together in
+ * the order of ARCHITECTURE.md: inspect input → decide → quota → route →
+ * inspect output → audit. Each part is replaceable and tested on its own.
+ */
+
+export interface InspectionContext {
+  direction: Direction;
+  principal: Principal;
+  /** Placeholders are stable (and restorable) within one conversation. */
+  conversationId?: string;
+}
+
+export interface InspectionOutcome {
+  findings: Finding[];
+  /** Text after mask / redact / hash (unchanged when blocked). */
+  text: string;
+  /** Some finding's action is `block`. */
+  blocked: boolean;
+  /** Most sensitive class the findings imply (`public` when none). */
+  dataClass: DataClass;
+}
+
+/** Finds PII, secrets and custom DLP matches, and applies their actions. */
+export interface Inspector {
+  inspect(text: string, context: InspectionContext): Promise<InspectionOutcome>;
+  /**
+   * Puts redacted values back into text going to the user who sent them
+   * (same principal, same conversation); other placeholders stay.
+   */
+  restore(
+    text: string,
+    context: { principal: Principal; conversationId?: string },
+  ): Promise<string>;
+  /** Detector settings and custom rules, for the admin page. */
+  detectors(): Promise<DetectorSetting[]>;
+  rules(): Promise<DlpRule[]>;
+  /** Replaces the custom rules; throws InputError naming the bad rule. */
+  setRules(rules: DlpRule[], author: string): Promise<void>;
+  setDetector(setting: DetectorSetting, author: string): Promise<void>;
+}
+
+/** Decides allow / deny / ask. Never throws: an evaluation error is a deny. */
+export interface PolicyEngine {
+  decide(input: PolicyInput): Promise<PolicyDecision>;
+}
+
+/** Policy documents as code: files at start, admin edits, every version kept. */
+export interface PolicyStore {
+  list(): Promise<PolicyDocument[]>;
+  get(name: string, version?: number): Promise<PolicyDocument | undefined>;
+  history(name: string): Promise<PolicyVersionSummary[]>;
+  /** Errors with line and path; empty when the text is a valid policy. */
+  validate(name: string, source: string): Promise<PolicyValidationError[]>;
+  /** Validates then stores a new version; InputError listing errors otherwise. */
+  save(
+    name: string,
+    source: string,
+    author: string,
+    comment?: string,
+  ): Promise<PolicyDocument>;
+  restore(name: string, version: number, author: string): Promise<PolicyDocument>;
+}
+
+/** Looks up the catalog entity a request concerns, with its data class. */
+export interface EntityResolver {
+  /** NotFoundError when the entity does not exist or the caller cannot see it. */
+  resolve(entityRef: string, principal: Principal): Promise<EntityContext>;
+}
+
+/** Per user and per team: requests per minute and tokens per day. */
+export interface Quotas {
+  /** Counts one request; throws a 429 error naming the exhausted limit. */
+  admitRequest(principal: Principal): Promise<void>;
+  /** Throws a 429 error when the token budget is already spent. */
+  checkTokens(principal: Principal): Promise<void>;
+  recordTokens(principal: Principal, tokens: number): Promise<void>;
+  usage(): Promise<QuotaUsage[]>;
+}
+
+export type AuditEntry = Omit<
+  AuditRecord,
+  'id' | 'seq' | 'time' | 'prevHash' | 'hash'
+>;
+
+/** Append-only, hash-chained. */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<AuditRecord>;
+  query(query: AuditQuery): Promise<AuditPage>;
+  verify(): Promise<AuditVerification>;
+}
+
+/** What a provider is asked: already inspected and allowed. */
+export interface ProviderRequest {
+  model: string;
+  system?: string;
+  messages: Array<{ role: 'user' | 'assistant'; content: ContentBlock[] }>;
+  tools?: ToolSpec[];
+  maxTokens: number;
+  temperature?: number;
+}
+
+export interface ProviderResponse {
+  model: string;
+  content: ContentBlock[];
+  stopReason: 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence';
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export type ProviderStreamEvent =
+  | { type: 'text_delta'; text: string }
+  | { type: 'done'; response: ProviderResponse };
+
+export interface ModelProvider {
+  id: string;
+  type: ProviderType;
+  /** Runs on this machine or inside the organisation's network. */
+  local: boolean;
+  models: Array<{
+    name: string;
+    inputUsdPerMTok: number;
+    outputUsdPerMTok: number;
+  }>;
+  /** Most sensitive data class this provider may receive. */
+  maxDataClass: DataClass;
+  complete(
+    request: ProviderRequest,
+    signal?: AbortSignal,
+  ): Promise<ProviderResponse>;
+  stream(
+    request: ProviderRequest,
+    signal?: AbortSignal,
+  ): AsyncIterable<ProviderStreamEvent>;
+}
+
+/** Picks providers for a request: by data class, then cost, then health. */
+export interface ModelRouter {
+  /** Candidates in the order to try; empty when no provider may take the class. */
+  candidates(request: {
+    model?: string;
+    dataClass: DataClass;
+  }): Array<{ provider: ModelProvider; model: string }>;
+  reportSuccess(providerId: string): void;
+  reportFailure(providerId: string, error: Error): void;
+  status(): ProviderStatus[];
+}
