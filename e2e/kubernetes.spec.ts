@@ -3,8 +3,9 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 
 /*
- * The laptop default runs the sandbox (a stand-in Kubernetes API) beside the
- * portal; the entity pages and the backend's MCP servers work against it.
+ * The laptop default runs the sandbox (a stand-in Kubernetes API, CI/CD APIs
+ * and AWS account) beside the portal; the entity pages and the backend's MCP
+ * servers work against it.
  */
 
 test('the Kubernetes tab shows a component’s pods from the sandbox', async ({
@@ -43,6 +44,7 @@ test('the backend runs its MCP servers and reports them healthy', async ({
     expect((await res.json()).items).toEqual([
       expect.objectContaining({ id: 'kubernetes', state: 'ready', tools: 8 }),
       expect.objectContaining({ id: 'cicd', state: 'ready', tools: 10 }),
+      expect.objectContaining({ id: 'aws', state: 'ready', tools: 9 }),
     ]);
   }).toPass({ timeout: 30_000 });
 
@@ -61,4 +63,17 @@ test('the backend runs its MCP servers and reports them healthy', async ({
       }),
     ]),
   );
+
+  const awsTools = await request.get('/api/mcp-servers/servers/aws/tools', {
+    headers,
+  });
+  const aws = Object.fromEntries(
+    (await awsTools.json()).items.map((t: any) => [t.name, t]),
+  );
+  expect(aws.triage_incident.annotations.readOnlyHint).toBe(true);
+  expect(aws.scale_ecs_service.annotations.destructiveHint).toBe(true);
+  expect(aws.scale_ecs_service._meta['pilothouse.dev/permissions']).toEqual([
+    'ecs:DescribeServices',
+    'ecs:UpdateService',
+  ]);
 });

@@ -34,7 +34,7 @@ if curl -fsS -o /dev/null --max-time 2 "$url/.backstage/health/v1/liveness" 2>/d
   exit 1
 fi
 
-# The sandbox: a stand-in Kubernetes API for the laptop default (see
+# The sandbox: stand-in Kubernetes, CI/CD and AWS APIs for the laptop default (see
 # packages/sandbox/README.md). Production config points at real clusters.
 SANDBOX_PORT="${PILOTHOUSE_SANDBOX_PORT:-18080}"
 SANDBOX_DATA="${PILOTHOUSE_SANDBOX_DATA:-$PILOTHOUSE_ROOT/data/sandbox}"

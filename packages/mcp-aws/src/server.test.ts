@@ -498,6 +498,18 @@ describe('mcp-aws over an in-process transport, with mocked AWS clients', () => 
       component: { name: 'payments', owner: 'group:payments-team' },
       runbooks: [
         { title: 'Runbook', url: 'https://runbooks.example.com/payments' },
+        {
+          title: 'Runbook (SSM Automation): Payments-RestartTasks',
+          url: expect.stringContaining(
+            '/systems-manager/documents/Payments-RestartTasks/',
+          ),
+        },
+        {
+          title: 'Runbook (SSM Automation): Payments-FailoverDb',
+          url: expect.stringContaining(
+            '/systems-manager/documents/Payments-FailoverDb/',
+          ),
+        },
       ],
     });
     expect(incidents[1].component).toBeUndefined();

@@ -14,6 +14,10 @@ import {
   textOf,
 } from './__testUtils__/fixtures';
 
+// Each test spawns the server, which first compiles its TypeScript entry
+// point: several seconds on a busy machine, more than Jest's default 5 s.
+jest.setTimeout(30_000);
+
 // These calls need no AWS: listing, and refusals that happen before any AWS call.
 describe('mcp-aws over real stdio', () => {
   let client: Client | undefined;

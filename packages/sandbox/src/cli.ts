@@ -10,8 +10,9 @@ replica sets, pods with logs, services, events, service accounts, roles, role
 bindings, network policies, resource quotas), runs a tiny controller so that
 scaling and restarts are visible, and makes two workloads misbehave on purpose.
 The same server also stands in for Argo CD (/argocd/api/v1), Argo Rollouts
-(/argo-rollouts/api/v1) and GitHub Actions (/github). Production configuration
-points at real clusters and servers instead.
+(/argo-rollouts/api/v1), GitHub Actions (/github) and, for the AWS SDK v3, the
+AWS operations mcp-aws uses (/aws; signatures are not checked). Production
+configuration points at real clusters, servers and AWS instead.
 
 Usage:
   node packages/sandbox/dist/index.js [--port N] [--host ADDR] [--data-dir DIR] [--seed FILE]
@@ -56,11 +57,12 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
     seedFile: values.seed,
   });
   process.stdout.write(
-    `Pilothouse sandbox (stand-in Kubernetes, Argo CD, Argo Rollouts and GitHub APIs; not real servers) listening on ${sandbox.url}\n` +
+    `Pilothouse sandbox (stand-in Kubernetes, Argo CD, Argo Rollouts, GitHub and AWS APIs; not real servers) listening on ${sandbox.url}\n` +
       `  state: ${dataDir}\n  kubeconfig: ${sandbox.kubeconfigPath}\n` +
       `  Argo CD: ${sandbox.url}/argocd (API ${sandbox.url}/argocd/api/v1)\n` +
       `  Argo Rollouts: ${sandbox.url}/argo-rollouts\n` +
-      `  GitHub API: ${sandbox.url}/github\n`,
+      `  GitHub API: ${sandbox.url}/github\n` +
+      `  AWS (AWS_ENDPOINT_URL): ${sandbox.url}/aws\n`,
   );
   const stop = () => {
     sandbox.close().then(

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { SandboxContext } from './context';
 import { BEHAVIOUR_ANNOTATION } from './controller/pods';
 import { seedCicd } from './cicd/seed';
+import { awsSeedSchema, seedAws } from './aws/seed';
 
 const labelsSchema = z.record(z.string(), z.string());
 
@@ -47,6 +48,8 @@ export const seedSchema = z.object({
   argocd: z
     .object({ applications: z.array(applicationSchema) })
     .default({ applications: [] }),
+  /** The stand-in AWS account; without it the AWS endpoint refuses every call. */
+  aws: awsSeedSchema.optional(),
 });
 
 export type SandboxSeed = z.infer<typeof seedSchema>;
@@ -131,6 +134,9 @@ export function applySeed(ctx: SandboxContext, seed: SandboxSeed): void {
   }
   for (const app of seed.argocd.applications) {
     seedCicd(store, app);
+  }
+  if (seed.aws) {
+    seedAws(store, seed.aws);
   }
 }
 

@@ -4,6 +4,9 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { createAwsRouter } from './aws/router';
+import { awsAccount } from './aws/model';
+import { seedAws } from './aws/seed';
 import { createArgoCdRouter } from './cicd/argocd';
 import { APPLICATION_KIND } from './cicd/model';
 import { seedCicd } from './cicd/seed';
@@ -102,6 +105,7 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
   app.use(createArgoCdRouter(ctx));
   app.use(createRolloutsRouter(ctx));
   app.use(createGitHubRouter(ctx));
+  app.use(createAwsRouter(ctx));
   app.use(createDeploymentsRouter(ctx));
   app.use(createPodLogsRouter(ctx));
   for (const type of RESOURCE_TYPES) {
@@ -146,12 +150,20 @@ export async function startSandbox(
   if (!loaded) {
     applySeed(ctx, readSeedFile(options.seedFile ?? findDefaultSeedFile()));
     store.saveNow();
-  } else if (store.list(APPLICATION_KIND).length === 0) {
-    // State written before the sandbox served CI/CD APIs: add their seed
-    // without touching the cluster objects.
+  } else if (
+    store.list(APPLICATION_KIND).length === 0 ||
+    !awsAccount(store)
+  ) {
+    // State written before the sandbox served CI/CD or AWS APIs: add their
+    // seed without touching what is there.
     const seed = readSeedFile(options.seedFile ?? findDefaultSeedFile());
-    for (const app of seed.argocd.applications) {
-      seedCicd(store, app);
+    if (store.list(APPLICATION_KIND).length === 0) {
+      for (const app of seed.argocd.applications) {
+        seedCicd(store, app);
+      }
+    }
+    if (!awsAccount(store) && seed.aws) {
+      seedAws(store, seed.aws);
     }
     store.saveNow();
   }
