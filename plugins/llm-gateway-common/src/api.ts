@@ -163,6 +163,7 @@ export interface PolicyEvaluateRequest {
     kind: 'model' | 'tool' | 'inspect';
     model?: string;
     provider?: { id: string; type: ProviderType; local: boolean };
+    /** `readOnly` defaults to false, `destructive` to `!readOnly` (as in MCP). */
     tool?: {
       server: string;
       name: string;

@@ -153,8 +153,13 @@ export function addPolicyRoutes(
     version: number,
     reason: string,
   ) {
-    await engine.refresh();
     logger.info(reason, { policy: name, version, author });
+    // The version is stored; if reloading fails now, the next check does it.
+    await engine.refresh().catch(error =>
+      logger.warn('policy engine could not reload after a change', {
+        error: String(error),
+      }),
+    );
     await audit?.append({
       actor: author,
       kind: 'policy-change',

@@ -6,7 +6,7 @@ import type {
   PolicyValidationError,
 } from '@pilothouse/plugin-llm-gateway-common';
 import type { PolicyEngine, PolicyStore } from '../types';
-import { celErrorSummary } from './cel';
+import { errorSummary } from './cel';
 import {
   compilePolicy,
   formatValidationErrors,
@@ -76,7 +76,7 @@ export class StoredPolicyEngine implements PolicyEngine {
     } catch (error) {
       if (this.revision === undefined) {
         this.logger.error('policy engine could not load any policy', {
-          error: celErrorSummary(error),
+          error: errorSummary(error),
         });
         return {
           decision: 'deny',
@@ -87,7 +87,7 @@ export class StoredPolicyEngine implements PolicyEngine {
       }
       // Keep deciding with the versions already loaded.
       this.logger.warn('policy engine could not check for policy changes', {
-        error: celErrorSummary(error),
+        error: errorSummary(error),
       });
     }
     return this.evaluate(input);
@@ -119,7 +119,7 @@ export class StoredPolicyEngine implements PolicyEngine {
       try {
         matched = rule.condition(input);
       } catch (error) {
-        return this.failClosed(rule, input, celErrorSummary(error));
+        return this.failClosed(rule, input, errorSummary(error));
       }
       if (typeof matched !== 'boolean') {
         return this.failClosed(
@@ -179,8 +179,10 @@ export class StoredPolicyEngine implements PolicyEngine {
   }
 
   private async reloadIfChanged(): Promise<void> {
-    const revision = await this.store.revision();
+    // Set first: while the store is unreachable, ask it once per interval,
+    // not on every request.
     this.checkedAt = Date.now();
+    const revision = await this.store.revision();
     if (revision === this.revision) {
       return;
     }

@@ -52,8 +52,8 @@ export type CelCompileResult =
   | { condition: CelCondition }
   | { error: string; offset?: number };
 
-/** Message without the library's source highlighting, which the page shows itself. */
-export function celErrorSummary(error: unknown): string {
+/** An error's first line: CEL errors go on with source highlighting that a log or a JSON answer does not need. */
+export function errorSummary(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0];
 }
@@ -64,11 +64,11 @@ export function compileCondition(expression: string): CelCompileResult {
   try {
     checked = environment.check(expression);
   } catch (error) {
-    return { error: celErrorSummary(error), offset: errorOffset(error) };
+    return { error: errorSummary(error), offset: errorOffset(error) };
   }
   if (!checked.valid) {
     return {
-      error: celErrorSummary(checked.error),
+      error: errorSummary(checked.error),
       offset: errorOffset(checked.error),
     };
   }

@@ -6,7 +6,7 @@ import type {
 } from '@pilothouse/plugin-llm-gateway-common';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { celErrorSummary, compileCondition, type CelCondition } from './cel';
+import { errorSummary, compileCondition, type CelCondition } from './cel';
 
 export const POLICY_API_VERSION = 'pilothouse.dev/v1alpha1';
 export const POLICY_KIND = 'GatewayPolicy';
@@ -130,7 +130,7 @@ export function compilePolicy(name: string, source: string): CompileResult {
   try {
     data = doc.toJS();
   } catch (error) {
-    return { errors: [{ message: celErrorSummary(error) }] };
+    return { errors: [{ message: errorSummary(error) }] };
   }
   const parsed = documentSchema.safeParse(data);
   if (!parsed.success) {
@@ -256,6 +256,13 @@ const SAMPLE_REQUESTS: Array<{ what: string; input: PolicyInput }> = [
     },
   },
   {
+    what: 'a model request before a provider is chosen',
+    input: {
+      principal: user,
+      request: { kind: 'model', dataClass: 'internal', findings: [] },
+    },
+  },
+  {
     what: 'a model request about an entity',
     input: {
       principal: user,
@@ -305,7 +312,7 @@ function tryOnSampleRequests(condition: CelCondition): string | undefined {
     try {
       value = condition(sample.input);
     } catch (error) {
-      return `the condition fails on ${sample.what} (${celErrorSummary(
+      return `the condition fails on ${sample.what} (${errorSummary(
         error,
       )}); guard optional fields with has(), e.g. has(request.entity) && request.entity.lifecycle == "production"`;
     }
