@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
+import { createPolicyParts } from './services/Policy';
 
 /**
  * Every AI call in Pilothouse passes here: inspection, policy, routing,
@@ -20,10 +23,36 @@ export const llmGatewayPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         userInfo: coreServices.userInfo,
         permissions: coreServices.permissions,
+        catalog: catalogServiceRef,
       },
-      async init({ logger, httpAuth, httpRouter, userInfo, permissions }) {
+      async init({
+        logger,
+        config,
+        database,
+        httpAuth,
+        httpRouter,
+        userInfo,
+        permissions,
+        catalog,
+      }) {
+        const knex = await database.getClient();
+        if (!database.migrations?.skip) {
+          await applyDatabaseMigrations(knex);
+        }
+        const policy = await createPolicyParts({
+          config,
+          knex,
+          logger,
+          catalog,
+        });
         httpRouter.use(
-          await createRouter({ logger, httpAuth, userInfo, permissions }),
+          await createRouter({
+            logger,
+            httpAuth,
+            userInfo,
+            permissions,
+            policy,
+          }),
         );
       },
     });

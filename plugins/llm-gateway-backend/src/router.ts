@@ -6,12 +6,15 @@ import type {
 } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { addPolicyRoutes } from './routes/policies';
+import type { PolicyParts } from './services/Policy';
 
 export interface RouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
+  policy: PolicyParts;
 }
 
 /**
@@ -20,12 +23,14 @@ export interface RouterOptions {
  * aggregated MCP endpoint. Each area lives in its own `routes/*.ts`.
  */
 export async function createRouter(
-  _options: RouterOptions,
+  options: RouterOptions,
 ): Promise<express.Router> {
+  const { logger, httpAuth, permissions, policy } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  addPolicyRoutes(router, { ...policy, logger, httpAuth, permissions });
   return router;
 }

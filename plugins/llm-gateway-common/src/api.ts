@@ -6,6 +6,8 @@ import type {
   Finding,
   FindingAction,
   FindingType,
+  PolicyDecision,
+  PolicyInput,
   ProviderType,
 } from './types';
 
@@ -94,6 +96,99 @@ export interface PolicyValidationError {
   path?: string;
 }
 
+/** A policy text that was refused, while the last good version stays in force. */
+export interface PolicyLoadProblem {
+  name: string;
+  /** Where the text came from: the file's path, or `stored version N`. */
+  location: string;
+  errors: PolicyValidationError[];
+  time: string;
+}
+
+/** `GET /v1/policies` */
+export interface PolicyListResponse {
+  /** Latest stored version of each policy, with the one actually deciding. */
+  policies: Array<
+    PolicyDocument & {
+      /** The version in force; differs from `version` only after a problem. */
+      activeVersion?: number;
+      /** Lower goes first. */
+      priority?: number;
+    }
+  >;
+  problems: PolicyLoadProblem[];
+}
+
+/** `GET /v1/policies/:name/history`, newest first. */
+export interface PolicyHistoryResponse {
+  versions: PolicyVersionSummary[];
+}
+
+/** `POST /v1/policies/:name/validate` */
+export interface PolicyValidateRequest {
+  source: string;
+}
+
+export interface PolicyValidateResponse {
+  valid: boolean;
+  errors: PolicyValidationError[];
+}
+
+/** `PUT /v1/policies/:name` (creates the policy when the name is new). */
+export interface PolicySaveRequest {
+  source: string;
+  comment?: string;
+  /**
+   * The version the edit started from; the save is refused (409) when
+   * someone saved a newer one meanwhile. Omit for a new policy.
+   */
+  baseVersion?: number;
+}
+
+/** `POST /v1/policies/:name/restore`: a new version with an old one's text. */
+export interface PolicyRestoreRequest {
+  version: number;
+  comment?: string;
+}
+
+/**
+ * `POST /v1/policies/evaluate` (admins, the playground): what policy says
+ * for a hypothetical request by a catalog user. The principal and the data
+ * class come from the catalog, as for real requests.
+ */
+export interface PolicyEvaluateRequest {
+  /** `alice` or `user:default/alice`. */
+  user: string;
+  request: {
+    kind: 'model' | 'tool' | 'inspect';
+    model?: string;
+    provider?: { id: string; type: ProviderType; local: boolean };
+    /** `readOnly` defaults to false, `destructive` to `!readOnly` (as in MCP). */
+    tool?: {
+      server: string;
+      name: string;
+      readOnly?: boolean;
+      destructive?: boolean;
+      idempotent?: boolean;
+    };
+    arguments?: Record<string, unknown>;
+    entityRef?: string;
+    /** Finding types inspection would report. */
+    findings?: FindingType[];
+    /**
+     * What inspection would conclude about the text; it can raise the
+     * entity's class, never lower it.
+     */
+    dataClass?: DataClass;
+  };
+}
+
+export interface PolicyEvaluateResponse {
+  decision: PolicyDecision;
+  /** Exactly what the rules saw. */
+  input: PolicyInput;
+}
+
 export interface ProviderStatus {
   id: string;
   type: ProviderType;
@@ -137,4 +232,3 @@ export interface AuditVerification {
   brokenAt?: { seq: number; id?: string; reason: string };
   verifiedAt: string;
 }
-

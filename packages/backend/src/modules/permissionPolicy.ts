@@ -22,6 +22,10 @@ import {
   catalogEntityRefreshPermission,
   catalogEntityReadPermission,
 } from '@backstage/plugin-catalog-common/alpha';
+import {
+  llmGatewayAdminPermission,
+  llmGatewayAuditPermission,
+} from '@pilothouse/plugin-llm-gateway-common';
 
 /** Default administrator group; override with `permission.pilothouse.adminGroups`. */
 export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-admins'];
@@ -30,6 +34,9 @@ export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-admins'];
  * Pilothouse's portal policy: administrators may do anything; everyone else
  * reads, refreshes what they own, and runs software templates. Anything that
  * changes the catalog's shape (register, delete, create) is for administrators.
+ * The LLM gateway's settings are readable by everyone signed in; changing
+ * them and reading everyone's audit records are for administrators (each
+ * user still sees their own audit records).
  */
 export class PilothousePermissionPolicy implements PermissionPolicy {
   constructor(private readonly adminGroups: string[]) {}
@@ -44,6 +51,12 @@ export class PilothousePermissionPolicy implements PermissionPolicy {
     }
 
     const { permission } = request;
+    if (
+      isPermission(permission, llmGatewayAdminPermission) ||
+      isPermission(permission, llmGatewayAuditPermission)
+    ) {
+      return { result: AuthorizeResult.DENY };
+    }
     if (isPermission(permission, catalogEntityReadPermission)) {
       return { result: AuthorizeResult.ALLOW };
     }

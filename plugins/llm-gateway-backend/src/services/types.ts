@@ -1,3 +1,4 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type {
   AuditPage,
   AuditQuery,
@@ -83,13 +84,26 @@ export interface PolicyStore {
     author: string,
     comment?: string,
   ): Promise<PolicyDocument>;
-  restore(name: string, version: number, author: string): Promise<PolicyDocument>;
+  restore(
+    name: string,
+    version: number,
+    author: string,
+    comment?: string,
+  ): Promise<PolicyDocument>;
+  /** Grows with every stored version: replicas poll it to notice edits. */
+  revision(): Promise<number>;
 }
 
 /** Looks up the catalog entity a request concerns, with its data class. */
 export interface EntityResolver {
-  /** NotFoundError when the entity does not exist or the caller cannot see it. */
-  resolve(entityRef: string, principal: Principal): Promise<EntityContext>;
+  /**
+   * Reads the entity with the caller's own credentials: NotFoundError when
+   * it does not exist or the caller cannot see it.
+   */
+  resolve(
+    entityRef: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<EntityContext>;
 }
 
 /** Per user and per team: requests per minute and tokens per day. */

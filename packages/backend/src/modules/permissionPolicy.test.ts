@@ -1,0 +1,40 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  llmGatewayAdminPermission,
+  llmGatewayAuditPermission,
+  llmGatewayReadPermission,
+} from '@pilothouse/plugin-llm-gateway-common';
+import {
+  DEFAULT_ADMIN_GROUPS,
+  PilothousePermissionPolicy,
+} from './permissionPolicy';
+
+function user(ref: string, groups: string[]): PolicyQueryUser {
+  return {
+    credentials: mockCredentials.user(ref),
+    info: { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] },
+  };
+}
+
+describe('PilothousePermissionPolicy for the LLM gateway', () => {
+  const policy = new PilothousePermissionPolicy(DEFAULT_ADMIN_GROUPS);
+  const carol = user('user:default/carol', ['group:default/platform-admins']);
+  const alice = user('user:default/alice', ['group:default/payments-team']);
+
+  it.each`
+    who        | person   | permission                   | result
+    ${'carol'} | ${carol} | ${llmGatewayReadPermission}  | ${AuthorizeResult.ALLOW}
+    ${'carol'} | ${carol} | ${llmGatewayAdminPermission} | ${AuthorizeResult.ALLOW}
+    ${'carol'} | ${carol} | ${llmGatewayAuditPermission} | ${AuthorizeResult.ALLOW}
+    ${'alice'} | ${alice} | ${llmGatewayReadPermission}  | ${AuthorizeResult.ALLOW}
+    ${'alice'} | ${alice} | ${llmGatewayAdminPermission} | ${AuthorizeResult.DENY}
+    ${'alice'} | ${alice} | ${llmGatewayAuditPermission} | ${AuthorizeResult.DENY}
+  `(
+    '$who: $permission.name is $result',
+    async ({ person, permission, result }) => {
+      expect(await policy.handle({ permission }, person)).toEqual({ result });
+    },
+  );
+});
