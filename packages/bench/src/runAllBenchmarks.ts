@@ -114,13 +114,14 @@ async function main(argv: string[]): Promise<number> {
 
   const quick = Boolean(values.quick);
   const processes = new ChildProcesses();
+  let interrupted: Promise<number> | undefined;
   process.once('exit', () => processes.killAllNow());
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      processes.killAllNow();
-      process.exit(130);
-    });
-  }
+  // The benchmark stops its own children when signalled, so signal it and wait.
+  const onSignal = () => {
+    interrupted = processes.stopAll().then(() => 130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   const run: RunReport = {
     machine: machineInfo(),
@@ -130,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
   };
   const started = performance.now();
   for (const file of files) {
+    if (interrupted) break;
     process.stderr.write(`yarn bench: running ${file}\n`);
     try {
       run.benchmarks.push(
@@ -140,6 +142,9 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (interrupted) {
+    return interrupted;
+  }
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
