@@ -21,6 +21,8 @@ export {
 } from './server';
 export type { AwsMcpOptions, AwsRuntime } from './server';
 export { startHttpServer } from './http';
+export { loadRoleMap } from './roles';
+export type { RoleMap } from './roles';
 export { ALL_TOOL_NAMES } from './tools';
 
 /** Starts the server as the command line asks. */
