@@ -2,7 +2,9 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
+import { createInspector } from './services/Inspector';
 
 /**
  * Every AI call in Pilothouse passes here: inspection, policy, routing,
@@ -21,9 +23,28 @@ export const llmGatewayPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         permissions: coreServices.permissions,
       },
-      async init({ logger, httpAuth, httpRouter, userInfo, permissions }) {
+      async init({
+        logger,
+        config,
+        database,
+        httpAuth,
+        httpRouter,
+        userInfo,
+        permissions,
+      }) {
+        const knex = await database.getClient();
+        if (!database.migrations?.skip) {
+          await applyDatabaseMigrations(knex);
+        }
+        const inspector = await createInspector({ config, knex, logger });
         httpRouter.use(
-          await createRouter({ logger, httpAuth, userInfo, permissions }),
+          await createRouter({
+            logger,
+            httpAuth,
+            userInfo,
+            permissions,
+            inspector,
+          }),
         );
       },
     });

@@ -11,11 +11,7 @@ import {
   type FindingAction,
 } from '@pilothouse/plugin-llm-gateway-common';
 import { z } from 'zod';
-import type {
-  InspectionContext,
-  InspectionOutcome,
-  Inspector,
-} from '../types';
+import type { InspectionContext, InspectionOutcome, Inspector } from '../types';
 import { BUILTIN_DATA_CLASS, DEFAULT_DETECTORS } from './defaults';
 import { createAddressDetector } from './detectors/address';
 import { createCreditCardDetector } from './detectors/creditCard';
@@ -32,7 +28,10 @@ import { createPhoneDetector } from './detectors/phone';
 import { createSecretsDetector } from './detectors/secrets';
 import { createSsnDetector } from './detectors/ssn';
 import type { Detection, Detector } from './detectors/types';
-import type { DatabaseInspectionSettingsStore, DetectorOverride } from './InspectionSettingsStore';
+import type {
+  DatabaseInspectionSettingsStore,
+  DetectorOverride,
+} from './InspectionSettingsStore';
 import type { InspectionKeys } from './keys';
 import { resolveOverlaps } from './overlaps';
 import {
@@ -131,7 +130,9 @@ export class DefaultInspector implements Inspector {
           output: configured.actions?.output ?? base.actions.output,
         },
         minConfidence:
-          override?.minConfidence ?? configured.minConfidence ?? base.minConfidence,
+          override?.minConfidence ??
+          configured.minConfidence ??
+          base.minConfidence,
       });
     }
     let compiled: CompiledRule[] = [];
@@ -140,7 +141,9 @@ export class DefaultInspector implements Inspector {
     } catch (error) {
       // Stored rules were valid when saved; a newer validation must not
       // switch inspection off, so drop only the rules that fail now.
-      this.options.logger.warn('a stored DLP rule no longer compiles', { error: String(error) });
+      this.options.logger.warn('a stored DLP rule no longer compiles', {
+        error: String(error),
+      });
       compiled = rules.flatMap(rule => {
         try {
           return compileRules([rule]);
@@ -149,7 +152,9 @@ export class DefaultInspector implements Inspector {
         }
       });
     }
-    const dataClass = new Map<string, DataClass>(Object.entries(BUILTIN_DATA_CLASS));
+    const dataClass = new Map<string, DataClass>(
+      Object.entries(BUILTIN_DATA_CLASS),
+    );
     for (const { rule } of compiled) {
       settings.set(rule.name, {
         type: rule.name,
@@ -162,15 +167,24 @@ export class DefaultInspector implements Inspector {
       dataClass.set(rule.name, rule.dataClass);
     }
     const detectors: Detector[] = [
-      ...BUILTIN_FINDING_TYPES.filter(t => settings.get(t)!.enabled).map(t => this.builtins[t]),
+      ...BUILTIN_FINDING_TYPES.filter(t => settings.get(t)!.enabled).map(
+        t => this.builtins[t],
+      ),
       ...compiled.map(createCustomRuleDetector),
     ];
-    return { settings, rules: compiled, detectors, dataClass, loadedAt: Date.now() };
+    return {
+      settings,
+      rules: compiled,
+      detectors,
+      dataClass,
+      loadedAt: Date.now(),
+    };
   }
 
   private async active(): Promise<ActiveState> {
     const refreshMs = this.options.refreshMs ?? 30_000;
-    if (this.state && Date.now() - this.state.loadedAt < refreshMs) return this.state;
+    if (this.state && Date.now() - this.state.loadedAt < refreshMs)
+      return this.state;
     if (!this.loading) {
       this.loading = this.load().finally(() => {
         this.loading = undefined;
@@ -181,7 +195,9 @@ export class DefaultInspector implements Inspector {
     } catch (error) {
       // Keep inspecting with the last good settings if a reload fails.
       if (!this.state) throw error;
-      this.options.logger.warn('reloading inspection settings failed', { error: String(error) });
+      this.options.logger.warn('reloading inspection settings failed', {
+        error: String(error),
+      });
     }
     return this.state;
   }
@@ -190,18 +206,24 @@ export class DefaultInspector implements Inspector {
     this.state = await this.load();
   }
 
-  async inspect(text: string, context: InspectionContext): Promise<InspectionOutcome> {
+  async inspect(
+    text: string,
+    context: InspectionContext,
+  ): Promise<InspectionOutcome> {
     const state = await this.active();
     const results = await Promise.all(state.detectors.map(d => d.detect(text)));
     const passing = results
       .flat()
-      .filter(d => d.confidence >= (state.settings.get(d.type)?.minConfidence ?? 0));
+      .filter(
+        d => d.confidence >= (state.settings.get(d.type)?.minConfidence ?? 0),
+      );
     const kept = resolveOverlaps(passing);
 
     let dataClass: DataClass = 'public';
     let blocked = false;
     const findings: Finding[] = kept.map(d => {
-      const action = state.settings.get(d.type)?.actions[context.direction] ?? 'allow';
+      const action =
+        state.settings.get(d.type)?.actions[context.direction] ?? 'allow';
       const cls = state.dataClass.get(d.type) ?? 'internal';
       dataClass = maxClass(dataClass, cls);
       if (action === 'block') blocked = true;
@@ -241,10 +263,19 @@ export class DefaultInspector implements Inspector {
     context: InspectionContext,
   ): Promise<Array<string | undefined>> {
     const out: Array<string | undefined> = new Array(findings.length);
-    const redact: Array<{ index: number; type: string; value: string; normalized: string }> = [];
+    const redact: Array<{
+      index: number;
+      type: string;
+      value: string;
+      normalized: string;
+    }> = [];
     findings.forEach((finding, i) => {
       const value = text.slice(finding.start, finding.end);
-      const normalized = normalizeValue(finding.type, value, kept[i].normalized);
+      const normalized = normalizeValue(
+        finding.type,
+        value,
+        kept[i].normalized,
+      );
       switch (finding.action) {
         case 'mask':
           out[i] = maskValue(value);
@@ -262,7 +293,10 @@ export class DefaultInspector implements Inspector {
     if (redact.length === 0) return out;
     if (context.conversationId) {
       const placeholders = await this.options.vault.assign(
-        { principalRef: context.principal.ref, conversationId: context.conversationId },
+        {
+          principalRef: context.principal.ref,
+          conversationId: context.conversationId,
+        },
         redact,
       );
       redact.forEach((r, i) => {
@@ -289,13 +323,19 @@ export class DefaultInspector implements Inspector {
 
   async restore(
     text: string,
-    context: { principal: InspectionContext['principal']; conversationId?: string },
+    context: {
+      principal: InspectionContext['principal'];
+      conversationId?: string;
+    },
   ): Promise<string> {
     if (!context.conversationId || !text.includes('[')) return text;
     const wanted = [...text.matchAll(PLACEHOLDER_PATTERN)].map(m => m[0]);
     if (wanted.length === 0) return text;
     const values = await this.options.vault.resolve(
-      { principalRef: context.principal.ref, conversationId: context.conversationId },
+      {
+        principalRef: context.principal.ref,
+        conversationId: context.conversationId,
+      },
       wanted,
     );
     return text.replace(PLACEHOLDER_PATTERN, p => values.get(p) ?? p);
@@ -328,18 +368,27 @@ export class DefaultInspector implements Inspector {
     const parsed = detectorSettingSchema.safeParse(setting);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new InputError(`detector setting ${issue.path.join('.')}: ${issue.message}`);
+      throw new InputError(
+        `detector setting ${issue.path.join('.')}: ${issue.message}`,
+      );
     }
     const { type, enabled, actions, minConfidence } = parsed.data;
     if (!(BUILTIN_FINDING_TYPES as readonly string[]).includes(type)) {
       const state = await this.active();
       if (state.settings.has(type)) {
-        throw new InputError(`${type} is a custom DLP rule: change it with PUT /v1/rules`);
+        throw new InputError(
+          `${type} is a custom DLP rule: change it with PUT /v1/rules`,
+        );
       }
       throw new NotFoundError(`no detector ${type}`);
     }
     await this.options.store.saveDetector(
-      { type, enabled, actions: actions as Record<'input' | 'output', FindingAction>, minConfidence },
+      {
+        type,
+        enabled,
+        actions: actions as Record<'input' | 'output', FindingAction>,
+        minConfidence,
+      },
       author,
     );
     this.options.logger.info('detector setting changed', {

@@ -10,7 +10,10 @@ const RULES = 'llm_gateway_inspection_rules';
 const META = 'llm_gateway_inspection_meta';
 const RULES_SEEDED = 'rules-seeded';
 
-export type DetectorOverride = Pick<DetectorSetting, 'type' | 'enabled' | 'actions' | 'minConfidence'>;
+export type DetectorOverride = Pick<
+  DetectorSetting,
+  'type' | 'enabled' | 'actions' | 'minConfidence'
+>;
 
 /** Admin changes to detectors, and the custom DLP rules, in the plugin's database. */
 export class DatabaseInspectionSettingsStore {

@@ -1,4 +1,9 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  randomBytes,
+} from 'node:crypto';
 import type { Knex } from 'knex';
 import type { InspectionKeys } from './keys';
 
@@ -41,9 +46,19 @@ export class DatabasePlaceholderVault {
     private readonly ttlMs: number,
   ) {}
 
-  private digest(scope: VaultScope, item: { type: string; normalized: string }) {
+  private digest(
+    scope: VaultScope,
+    item: { type: string; normalized: string },
+  ) {
     return createHmac('sha256', this.keys.vaultDigest)
-      .update([scope.principalRef, scope.conversationId, item.type, item.normalized].join('\0'))
+      .update(
+        [
+          scope.principalRef,
+          scope.conversationId,
+          item.type,
+          item.normalized,
+        ].join('\0'),
+      )
       .digest('hex');
   }
 
@@ -64,7 +79,10 @@ export class DatabasePlaceholderVault {
     );
     decipher.setAAD(Buffer.from(digest));
     decipher.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(raw.subarray(28)),
+      decipher.final(),
+    ]).toString('utf8');
   }
 
   /** Deletes expired entries, at most once a minute per process. */
@@ -92,14 +110,27 @@ export class DatabasePlaceholderVault {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.knex.transaction(async tx => {
-          await tx(TABLE).where(where).andWhere('expires_at', '<', now).delete();
-          const rows: Array<{ value_digest: string; placeholder: string; finding_type: string }> =
-            await tx(TABLE).where(where).select('value_digest', 'placeholder', 'finding_type');
-          const byDigest = new Map(rows.map(r => [r.value_digest, r.placeholder]));
+          await tx(TABLE)
+            .where(where)
+            .andWhere('expires_at', '<', now)
+            .delete();
+          const rows: Array<{
+            value_digest: string;
+            placeholder: string;
+            finding_type: string;
+          }> = await tx(TABLE)
+            .where(where)
+            .select('value_digest', 'placeholder', 'finding_type');
+          const byDigest = new Map(
+            rows.map(r => [r.value_digest, r.placeholder]),
+          );
           const next = new Map<string, number>();
           for (const row of rows) {
             const index = Number(/_(\d+)\]$/.exec(row.placeholder)?.[1] ?? 0);
-            next.set(row.finding_type, Math.max(next.get(row.finding_type) ?? 0, index));
+            next.set(
+              row.finding_type,
+              Math.max(next.get(row.finding_type) ?? 0, index),
+            );
           }
           const expiresAt = new Date(now.getTime() + this.ttlMs);
           const fresh: Array<Record<string, unknown>> = [];
@@ -121,8 +152,11 @@ export class DatabasePlaceholderVault {
             });
             return placeholder;
           });
-          if (fresh.length > 0) await tx.batchInsert(TABLE, fresh as any[], 200);
-          const reused = digests.filter(d => !fresh.some(f => f.value_digest === d));
+          if (fresh.length > 0)
+            await tx.batchInsert(TABLE, fresh as any[], 200);
+          const reused = digests.filter(
+            d => !fresh.some(f => f.value_digest === d),
+          );
           if (reused.length > 0) {
             // Sliding expiry: a conversation in use keeps its placeholders.
             await tx(TABLE)
@@ -139,17 +173,29 @@ export class DatabasePlaceholderVault {
   }
 
   /** The values behind these placeholders, for this scope only. */
-  async resolve(scope: VaultScope, placeholders: string[]): Promise<Map<string, string>> {
+  async resolve(
+    scope: VaultScope,
+    placeholders: string[],
+  ): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     if (placeholders.length === 0) return found;
-    const rows: Array<{ placeholder: string; value_digest: string; ciphertext: string }> =
-      await this.knex(TABLE)
-        .where({ principal_ref: scope.principalRef, conversation_id: scope.conversationId })
-        .whereIn('placeholder', [...new Set(placeholders)])
-        .andWhere('expires_at', '>=', new Date())
-        .select('placeholder', 'value_digest', 'ciphertext');
+    const rows: Array<{
+      placeholder: string;
+      value_digest: string;
+      ciphertext: string;
+    }> = await this.knex(TABLE)
+      .where({
+        principal_ref: scope.principalRef,
+        conversation_id: scope.conversationId,
+      })
+      .whereIn('placeholder', [...new Set(placeholders)])
+      .andWhere('expires_at', '>=', new Date())
+      .select('placeholder', 'value_digest', 'ciphertext');
     for (const row of rows) {
-      found.set(row.placeholder, this.decrypt(row.ciphertext, row.value_digest));
+      found.set(
+        row.placeholder,
+        this.decrypt(row.ciphertext, row.value_digest),
+      );
     }
     return found;
   }

@@ -1,5 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { BUILTIN_FINDING_TYPES, type Principal } from '@pilothouse/plugin-llm-gateway-common';
+import {
+  BUILTIN_FINDING_TYPES,
+  type Principal,
+} from '@pilothouse/plugin-llm-gateway-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestInspector, joinParts } from './__testUtils__/testInspector';
@@ -23,7 +26,11 @@ const FLOORS: Record<string, { precision: number; recall: number }> = {
   ADDRESS: { precision: 0.9, recall: 0.9 },
 };
 
-const principal: Principal = { ref: 'user:default/corpus', type: 'user', groups: [] };
+const principal: Principal = {
+  ref: 'user:default/corpus',
+  type: 'user',
+  groups: [],
+};
 
 function loadCorpus(): Sample[] {
   const file = path.join(__dirname, '__fixtures__', 'corpus.jsonl');
@@ -57,25 +64,46 @@ describe('detectors on the labelled corpus', () => {
     for (const sample of corpus) {
       const expected = sample.expect.map(e => {
         const start = sample.text.indexOf(e.value);
-        if (start === -1) throw new Error(`corpus: "${e.value}" not in "${sample.text}"`);
-        return { type: e.type, start, end: start + e.value.length, matched: false };
+        if (start === -1)
+          throw new Error(`corpus: "${e.value}" not in "${sample.text}"`);
+        return {
+          type: e.type,
+          start,
+          end: start + e.value.length,
+          matched: false,
+        };
       });
-      const { findings } = await inspector.inspect(sample.text, { direction: 'input', principal });
+      const { findings } = await inspector.inspect(sample.text, {
+        direction: 'input',
+        principal,
+      });
       for (const f of findings) {
         const hit = expected.find(
-          e => !e.matched && e.type === f.type && e.start < f.end && f.start < e.end,
+          e =>
+            !e.matched &&
+            e.type === f.type &&
+            e.start < f.end &&
+            f.start < e.end,
         );
         if (hit) {
           hit.matched = true;
           stat(f.type).tp++;
         } else {
           stat(f.type).fp++;
-          misses.push(`FP ${f.type} "${sample.text.slice(f.start, f.end)}" in: ${sample.text}`);
+          misses.push(
+            `FP ${f.type} "${sample.text.slice(f.start, f.end)}" in: ${
+              sample.text
+            }`,
+          );
         }
       }
       for (const e of expected.filter(x => !x.matched)) {
         stat(e.type).fn++;
-        misses.push(`FN ${e.type} "${sample.text.slice(e.start, e.end)}" in: ${sample.text}`);
+        misses.push(
+          `FN ${e.type} "${sample.text.slice(e.start, e.end)}" in: ${
+            sample.text
+          }`,
+        );
       }
     }
 
@@ -89,18 +117,30 @@ describe('detectors on the labelled corpus', () => {
       'type          tp  fp  fn  precision  recall',
       ...rows.map(
         r =>
-          `${r.type.padEnd(12)} ${String(r.tp).padStart(3)} ${String(r.fp).padStart(3)} ${String(r.fn).padStart(3)}  ${r.precision.toFixed(3).padStart(9)}  ${r.recall.toFixed(3).padStart(6)}`,
+          `${r.type.padEnd(12)} ${String(r.tp).padStart(3)} ${String(
+            r.fp,
+          ).padStart(3)} ${String(r.fn).padStart(3)}  ${r.precision
+            .toFixed(3)
+            .padStart(9)}  ${r.recall.toFixed(3).padStart(6)}`,
       ),
       ...misses,
     ].join('\n');
-    process.stdout.write(`\nInspection corpus (${corpus.length} samples)\n${table}\n`);
+    // The report this test exists for: jest shows console output per file
+    // (a worker's stdout is not passed through).
+    console.log(`Inspection corpus (${corpus.length} samples)\n${table}`);
 
     for (const r of rows) {
-      expect({ type: r.type, precision: r.precision >= FLOORS[r.type].precision }).toEqual({
+      expect({
+        type: r.type,
+        precision: r.precision >= FLOORS[r.type].precision,
+      }).toEqual({
         type: r.type,
         precision: true,
       });
-      expect({ type: r.type, recall: r.recall >= FLOORS[r.type].recall }).toEqual({
+      expect({
+        type: r.type,
+        recall: r.recall >= FLOORS[r.type].recall,
+      }).toEqual({
         type: r.type,
         recall: true,
       });

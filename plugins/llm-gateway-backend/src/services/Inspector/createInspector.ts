@@ -2,7 +2,10 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig, type Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { durationToMilliseconds } from '@backstage/types';
-import { BUILTIN_FINDING_TYPES, type DlpRule } from '@pilothouse/plugin-llm-gateway-common';
+import {
+  BUILTIN_FINDING_TYPES,
+  type DlpRule,
+} from '@pilothouse/plugin-llm-gateway-common';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Inspector } from '../types';
@@ -31,18 +34,25 @@ function readDuration(config: Config, key: string, fallbackMs: number): number {
 /** `llmGateway.inspection.detectors.<TYPE>` as overrides of the defaults. */
 function readConfiguredDetectors(config: Config) {
   const section = config.getOptionalConfig('llmGateway.inspection.detectors');
-  const out: Record<string, { enabled?: boolean; actions?: any; minConfidence?: number }> = {};
+  const out: Record<
+    string,
+    { enabled?: boolean; actions?: any; minConfidence?: number }
+  > = {};
   for (const type of section?.keys() ?? []) {
     if (!(BUILTIN_FINDING_TYPES as readonly string[]).includes(type)) {
       throw new InputError(
-        `llmGateway.inspection.detectors.${type}: no such detector (one of ${BUILTIN_FINDING_TYPES.join(', ')})`,
+        `llmGateway.inspection.detectors.${type}: no such detector (one of ${BUILTIN_FINDING_TYPES.join(
+          ', ',
+        )})`,
       );
     }
     const parsed = configuredDetector.safeParse(section!.get(type));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new InputError(
-        `llmGateway.inspection.detectors.${type}.${issue.path.join('.')}: ${issue.message}`,
+        `llmGateway.inspection.detectors.${type}.${issue.path.join('.')}: ${
+          issue.message
+        }`,
       );
     }
     const { enabled, input, output, minConfidence } = parsed.data;
@@ -67,9 +77,12 @@ export interface CreateInspectorOptions {
  * detector settings, and custom rules seeded from
  * `llmGateway.inspection.rules` on the first start.
  */
-export async function createInspector(options: CreateInspectorOptions): Promise<Inspector> {
+export async function createInspector(
+  options: CreateInspectorOptions,
+): Promise<Inspector> {
   const { config, knex, logger } = options;
-  const configuredRules = (config.getOptional<unknown[]>('llmGateway.inspection.rules') ?? []);
+  const configuredRules =
+    config.getOptional<unknown[]>('llmGateway.inspection.rules') ?? [];
   // Fail at start on a bad configured rule, naming it.
   const rules: DlpRule[] = compileRules(configuredRules).map(c => c.rule);
   const store = new DatabaseInspectionSettingsStore(knex);
@@ -80,7 +93,11 @@ export async function createInspector(options: CreateInspectorOptions): Promise<
   const vault = new DatabasePlaceholderVault(
     knex,
     keys,
-    readDuration(config, 'llmGateway.inspection.vault.ttl', 24 * 60 * 60 * 1000),
+    readDuration(
+      config,
+      'llmGateway.inspection.vault.ttl',
+      24 * 60 * 60 * 1000,
+    ),
   );
   return new DefaultInspector({
     logger,
@@ -89,8 +106,14 @@ export async function createInspector(options: CreateInspectorOptions): Promise<
     keys,
     configured: readConfiguredDetectors(config),
     builtins: createBuiltinDetectors({
-      phoneRegion: config.getOptionalString('llmGateway.inspection.phoneRegion'),
+      phoneRegion: config.getOptionalString(
+        'llmGateway.inspection.phoneRegion',
+      ),
     }),
-    refreshMs: readDuration(config, 'llmGateway.inspection.settingsRefresh', 30_000),
+    refreshMs: readDuration(
+      config,
+      'llmGateway.inspection.settingsRefresh',
+      30_000,
+    ),
   });
 }

@@ -22,12 +22,16 @@ import type {
  * - PERSON needs 0.6: a lone capitalised word found only by NLP (0.45) is
  *   more often a product than a person.
  */
-export const DEFAULT_DETECTORS: Record<BuiltinFindingType, Omit<DetectorSetting, 'type' | 'builtin'>> = {
+export const DEFAULT_DETECTORS: Record<
+  BuiltinFindingType,
+  Omit<DetectorSetting, 'type' | 'builtin'>
+> = {
   SECRET: {
     enabled: true,
     actions: { input: 'block', output: 'redact' },
     minConfidence: 0.5,
-    description: 'Cloud keys, platform tokens, private keys, JWTs, database URLs with passwords (secretlint recommended rules and JWTs)',
+    description:
+      'Cloud keys, platform tokens, private keys, JWTs, database URLs with passwords (secretlint recommended rules and JWTs)',
   },
   US_SSN: {
     enabled: true,
@@ -45,7 +49,8 @@ export const DEFAULT_DETECTORS: Record<BuiltinFindingType, Omit<DetectorSetting,
     enabled: true,
     actions: { input: 'redact', output: 'redact' },
     minConfidence: 0.5,
-    description: 'International bank account numbers (country format and mod-97)',
+    description:
+      'International bank account numbers (country format and mod-97)',
   },
   EMAIL: {
     enabled: true,

@@ -17,7 +17,13 @@ export interface InspectionKeys {
 
 function derive(secret: Buffer | string, purpose: string): Buffer {
   return Buffer.from(
-    hkdfSync('sha256', secret, 'pilothouse-llm-gateway-inspection', purpose, 32),
+    hkdfSync(
+      'sha256',
+      secret,
+      'pilothouse-llm-gateway-inspection',
+      purpose,
+      32,
+    ),
   );
 }
 

@@ -4,7 +4,11 @@ import { createHmac } from 'node:crypto';
  * What makes two spellings of one value the same value, so that they get
  * the same placeholder and hash: `+1 415-555-2671` and `(415) 555-2671`.
  */
-export function normalizeValue(type: string, value: string, hint?: string): string {
+export function normalizeValue(
+  type: string,
+  value: string,
+  hint?: string,
+): string {
   if (hint) return hint;
   switch (type) {
     case 'EMAIL':
@@ -33,7 +37,11 @@ export function maskValue(value: string): string {
 }
 
 /** `[EMAIL:ab12cd34]`: a keyed HMAC, the same for the same value everywhere. */
-export function hashValue(key: Buffer, type: string, normalized: string): string {
+export function hashValue(
+  key: Buffer,
+  type: string,
+  normalized: string,
+): string {
   const digest = createHmac('sha256', key)
     .update(`${type}\0${normalized}`)
     .digest('hex')

@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../../../database/migrations';
 import { createInspector } from '../createInspector';
@@ -6,7 +7,7 @@ import { createInspector } from '../createInspector';
 /** An Inspector on a migrated database, configured with `inspection`. */
 export async function createTestInspector(
   knex: Knex,
-  inspection: Record<string, unknown> = {},
+  inspection: JsonObject = {},
 ) {
   await applyDatabaseMigrations(knex);
   return createInspector({

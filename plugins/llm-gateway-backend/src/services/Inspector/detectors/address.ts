@@ -1,11 +1,49 @@
 import { Detection, Detector } from './types';
 
 const SUFFIX = [
-  'Street', 'St', 'Avenue', 'Ave', 'Road', 'Rd', 'Boulevard', 'Blvd', 'Lane',
-  'Ln', 'Drive', 'Dr', 'Court', 'Ct', 'Way', 'Place', 'Pl', 'Terrace', 'Ter',
-  'Parkway', 'Pkwy', 'Highway', 'Hwy', 'Square', 'Sq', 'Circle', 'Cir',
-  'Trail', 'Trl', 'Crescent', 'Close', 'Row', 'Alley', 'Plaza', 'Loop',
-  'Pike', 'Walk', 'Path', 'Ridge', 'Heights', 'Gardens', 'Mews', 'Green',
+  'Street',
+  'St',
+  'Avenue',
+  'Ave',
+  'Road',
+  'Rd',
+  'Boulevard',
+  'Blvd',
+  'Lane',
+  'Ln',
+  'Drive',
+  'Dr',
+  'Court',
+  'Ct',
+  'Way',
+  'Place',
+  'Pl',
+  'Terrace',
+  'Ter',
+  'Parkway',
+  'Pkwy',
+  'Highway',
+  'Hwy',
+  'Square',
+  'Sq',
+  'Circle',
+  'Cir',
+  'Trail',
+  'Trl',
+  'Crescent',
+  'Close',
+  'Row',
+  'Alley',
+  'Plaza',
+  'Loop',
+  'Pike',
+  'Walk',
+  'Path',
+  'Ridge',
+  'Heights',
+  'Gardens',
+  'Mews',
+  'Green',
 ].join('|');
 
 // US / UK / Commonwealth: "1600 Amphitheatre Parkway", "221B Baker Street",
@@ -26,8 +64,22 @@ const STREET_LAST = new RegExp(
 );
 
 const ROMANCE_STREETS = [
-  'rue', 'avenue', 'boulevard', 'bd', 'chemin', 'allée', 'impasse', 'quai',
-  'calle', 'avenida', 'paseo', 'via', 'viale', 'piazza', 'corso', 'rua',
+  'rue',
+  'avenue',
+  'boulevard',
+  'bd',
+  'chemin',
+  'allée',
+  'impasse',
+  'quai',
+  'calle',
+  'avenida',
+  'paseo',
+  'via',
+  'viale',
+  'piazza',
+  'corso',
+  'rua',
 ]
   .map(w => `[${w[0]}${w[0].toUpperCase()}]${w.slice(1)}`)
   .join('|');
@@ -70,7 +122,11 @@ export function createAddressDetector(): Detector {
           detector: 'street-address',
         });
       }
-      for (const pattern of [STREET_LAST, ROMANCE_NUMBER_FIRST, ROMANCE_NUMBER_LAST]) {
+      for (const pattern of [
+        STREET_LAST,
+        ROMANCE_NUMBER_FIRST,
+        ROMANCE_NUMBER_LAST,
+      ]) {
         for (const m of text.matchAll(pattern)) {
           found.push({
             type: 'ADDRESS',

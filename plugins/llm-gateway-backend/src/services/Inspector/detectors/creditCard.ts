@@ -26,13 +26,16 @@ export function cardNetwork(digits: string): string | undefined {
   const p3 = Number(digits.slice(0, 3));
   const p4 = Number(digits.slice(0, 4));
   const p6 = Number(digits.slice(0, 6));
-  if (digits[0] === '4' && (len === 13 || len === 16 || len === 19)) return 'visa';
+  if (digits[0] === '4' && (len === 13 || len === 16 || len === 19))
+    return 'visa';
   if (((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) && len === 16) {
     return 'mastercard';
   }
   if ((p2 === 34 || p2 === 37) && len === 15) return 'amex';
   if (
-    (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649) ||
+    (p4 === 6011 ||
+      p2 === 65 ||
+      (p3 >= 644 && p3 <= 649) ||
       (p6 >= 622126 && p6 <= 622925)) &&
     len >= 16
   ) {
@@ -74,12 +77,22 @@ function bestCard(
       const grouped =
         i === j ||
         (groups[i].digits.length === 4 &&
-          groups.slice(i + 1, j + 1).every(g => g.digits.length >= 3 && g.digits.length <= 6));
-      if (seps.size > 1 || !grouped || /^(\d)\1+$/.test(digits) || !luhnValid(digits)) {
+          groups
+            .slice(i + 1, j + 1)
+            .every(g => g.digits.length >= 3 && g.digits.length <= 6));
+      if (
+        seps.size > 1 ||
+        !grouped ||
+        /^(\d)\1+$/.test(digits) ||
+        !luhnValid(digits)
+      ) {
         continue;
       }
       const network = cardNetwork(digits);
-      if (network && (!best || groups[j].end - groups[i].start > best.end - best.start)) {
+      if (
+        network &&
+        (!best || groups[j].end - groups[i].start > best.end - best.start)
+      ) {
         best = { start: groups[i].start, end: groups[j].end, network };
       }
     }

@@ -13,11 +13,18 @@ export const dlpRuleSchema = z
   .object({
     name: z
       .string()
-      .regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'must be upper case letters, digits and _ (2 to 64)'),
+      .regex(
+        /^[A-Z][A-Z0-9_]{1,63}$/,
+        'must be upper case letters, digits and _ (2 to 64)',
+      ),
     description: z.string().max(500).optional(),
     pattern: z.string().min(1).max(2000).optional(),
     caseInsensitive: z.boolean().optional(),
-    dictionary: z.array(z.string().trim().min(1).max(200)).min(1).max(10000).optional(),
+    dictionary: z
+      .array(z.string().trim().min(1).max(200))
+      .min(1)
+      .max(10000)
+      .optional(),
     dataClass: z.enum(DATA_CLASSES),
     actions: z.object({ input: ACTION, output: ACTION }),
   })
@@ -39,7 +46,9 @@ function escapeRegex(word: string): string {
 export function compileRule(input: unknown, index = 0): CompiledRule {
   const parsed = dlpRuleSchema.safeParse(input);
   const label =
-    typeof (input as DlpRule)?.name === 'string' ? (input as DlpRule).name : `#${index + 1}`;
+    typeof (input as DlpRule)?.name === 'string'
+      ? (input as DlpRule).name
+      : `#${index + 1}`;
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new InputError(
@@ -48,10 +57,14 @@ export function compileRule(input: unknown, index = 0): CompiledRule {
   }
   const rule = parsed.data as DlpRule;
   if ((BUILTIN_FINDING_TYPES as readonly string[]).includes(rule.name)) {
-    throw new InputError(`DLP rule ${rule.name}: the name of a built-in detector`);
+    throw new InputError(
+      `DLP rule ${rule.name}: the name of a built-in detector`,
+    );
   }
   if (!rule.pattern === !rule.dictionary) {
-    throw new InputError(`DLP rule ${rule.name}: give either pattern or dictionary`);
+    throw new InputError(
+      `DLP rule ${rule.name}: give either pattern or dictionary`,
+    );
   }
   let regex: RegExp;
   if (rule.pattern) {
@@ -64,13 +77,19 @@ export function compileRule(input: unknown, index = 0): CompiledRule {
     }
     // A pattern that matches nothing-at-all would mark every position.
     if (new RegExp(`^(?:${rule.pattern})$`, 'u').test('')) {
-      throw new InputError(`DLP rule ${rule.name}: pattern matches the empty string`);
+      throw new InputError(
+        `DLP rule ${rule.name}: pattern matches the empty string`,
+      );
     }
   } else {
     // Longest first, so "Project Blue Sky" wins over "Project Blue".
-    const words = [...new Set(rule.dictionary!)].sort((a, b) => b.length - a.length);
+    const words = [...new Set(rule.dictionary!)].sort(
+      (a, b) => b.length - a.length,
+    );
     regex = new RegExp(
-      `(?<![\\p{L}\\p{N}_])(?:${words.map(escapeRegex).join('|')})(?![\\p{L}\\p{N}_])`,
+      `(?<![\\p{L}\\p{N}_])(?:${words
+        .map(escapeRegex)
+        .join('|')})(?![\\p{L}\\p{N}_])`,
       'giu',
     );
   }
@@ -91,7 +110,10 @@ export function compileRules(rules: unknown[]): CompiledRule[] {
 }
 
 /** One detector per custom rule: the rule's name is the finding type. */
-export function createCustomRuleDetector({ rule, regex }: CompiledRule): Detector {
+export function createCustomRuleDetector({
+  rule,
+  regex,
+}: CompiledRule): Detector {
   return {
     type: rule.name,
     detect(text) {

@@ -19,7 +19,11 @@ export function createEmailDetector(): Detector {
       let at = text.indexOf('@');
       while (at !== -1) {
         let start = at;
-        while (start > 0 && at - start < 64 && LOCAL_CHAR.test(text[start - 1])) {
+        while (
+          start > 0 &&
+          at - start < 64 &&
+          LOCAL_CHAR.test(text[start - 1])
+        ) {
           start--;
         }
         while (start < at && text[start] === '.') start++;
@@ -31,7 +35,8 @@ export function createEmailDetector(): Detector {
           // '://' and the '@' (an address in a query string still counts).
           const head = text.slice(Math.max(0, start - 300), at);
           const scheme = head.lastIndexOf('://');
-          const userInfo = scheme !== -1 && !/[\s/?#&=]/.test(head.slice(scheme + 3));
+          const userInfo =
+            scheme !== -1 && !/[\s/?#&=]/.test(head.slice(scheme + 3));
           const gitRemote =
             text[end] === ':' && /^git$/i.test(text.slice(start, at));
           if (!userInfo && !gitRemote) {

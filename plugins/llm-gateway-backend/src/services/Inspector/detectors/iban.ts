@@ -4,7 +4,8 @@ import { Detection, Detector, isWordChar } from './types';
 // Country code, check digits, then alphanumerics in groups (print format
 // uses groups of four separated by one space; some write hyphens or lower
 // case). The country format and mod-97 keep the loose candidate honest.
-const CANDIDATE = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){10,32}/gu;
+const CANDIDATE =
+  /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){10,32}/gu;
 
 /**
  * IBANs: the country's length and BBAN format and the mod-97 check digits
@@ -38,7 +39,13 @@ export function createIbanDetector(): Detector {
         if (/ /.test(printed) && /-/.test(printed)) continue;
         const electronic = printed.replace(/[ -]/g, '').toUpperCase();
         if (!isValidIBAN(electronic)) continue;
-        found.push({ type: 'IBAN', start, end, confidence: 0.95, detector: 'iban' });
+        found.push({
+          type: 'IBAN',
+          start,
+          end,
+          confidence: 0.95,
+          detector: 'iban',
+        });
         CANDIDATE.lastIndex = end;
       }
       return found;

@@ -2,7 +2,8 @@ import { BlockList, isIP } from 'node:net';
 import { Detection, Detector } from './types';
 
 const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g;
-const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::?\d{1,3}(?:\.\d{1,3}){3})?(?![\w:])/g;
+const IPV6 =
+  /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::?\d{1,3}(?:\.\d{1,3}){3})?(?![\w:])/g;
 const VERSION_BEFORE = /(?:\bversion|\bver|\brelease|\bbuild|\bv|@)\s*$/i;
 
 // Addresses that name no person and no public host: private, loopback,
@@ -70,7 +71,10 @@ export function createIpAddressDetector(): Detector {
       if (text.includes(':')) {
         for (const m of text.matchAll(IPV6)) {
           // At least two groups with digits: `a::b` in code is not an address.
-          if ((m[0].match(/[0-9A-Fa-f]+/g) ?? []).length < 2 && m[0] !== '::1') {
+          if (
+            (m[0].match(/[0-9A-Fa-f]+/g) ?? []).length < 2 &&
+            m[0] !== '::1'
+          ) {
             continue;
           }
           push(m.index!, m[0]);

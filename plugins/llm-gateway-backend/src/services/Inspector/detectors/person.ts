@@ -88,7 +88,15 @@ function loadLexicon(): NameLexicon {
   const surnames = new Set<string>();
   for (const [word, tags] of Object.entries(known)) {
     const list = Array.isArray(tags) ? tags : [tags];
-    if (list.some(t => t === 'FirstName' || t === 'MaleName' || t === 'FemaleName' || t === 'Person')) {
+    if (
+      list.some(
+        t =>
+          t === 'FirstName' ||
+          t === 'MaleName' ||
+          t === 'FemaleName' ||
+          t === 'Person',
+      )
+    ) {
       given.add(word);
     }
     if (list.includes('LastName')) surnames.add(word);
@@ -117,7 +125,9 @@ export function createPersonDetector(): Detector {
     (lexicon.given.has(w) || lexicon.surnames.has(w)) && !PRODUCT_NAMES.has(w);
   const isSurnameLike = (w: string) =>
     !NOT_SURNAMES.has(w) &&
-    (lexicon.surnames.has(w) || lexicon.given.has(w) || lexicon.known[w] === undefined);
+    (lexicon.surnames.has(w) ||
+      lexicon.given.has(w) ||
+      lexicon.known[w] === undefined);
 
   return {
     type: 'PERSON',
@@ -130,7 +140,11 @@ export function createPersonDetector(): Detector {
         const tokens: Token[] = [];
         for (const w of m[2].matchAll(WORD)) {
           const start = runStart + w.index!;
-          tokens.push({ start, end: start + w[0].length, lower: w[0].toLowerCase() });
+          tokens.push({
+            start,
+            end: start + w[0].length,
+            lower: w[0].toLowerCase(),
+          });
         }
         if (tokens.length === 0) continue;
         if (m[1]) {
@@ -145,9 +159,17 @@ export function createPersonDetector(): Detector {
           continue;
         }
         const first = tokens.findIndex(t => isGiven(t.lower));
-        if (first !== -1 && first + 1 < tokens.length && isSurnameLike(tokens[first + 1].lower)) {
+        if (
+          first !== -1 &&
+          first + 1 < tokens.length &&
+          isSurnameLike(tokens[first + 1].lower)
+        ) {
           let last = first + 1;
-          while (last + 1 < tokens.length && last - first < 3 && isSurnameLike(tokens[last + 1].lower)) {
+          while (
+            last + 1 < tokens.length &&
+            last - first < 3 &&
+            isSurnameLike(tokens[last + 1].lower)
+          ) {
             last++;
           }
           found.push({
@@ -169,20 +191,24 @@ export function createPersonDetector(): Detector {
           tokens.some(t => isNameish(t.lower)) ||
           (tokens.length >= 2 && tokens.some(unknownOrProper))
         ) {
-          ambiguous.push({ start: tokens[0].start, end: tokens[tokens.length - 1].end });
+          ambiguous.push({
+            start: tokens[0].start,
+            end: tokens[tokens.length - 1].end,
+          });
         }
       }
       for (const window of mergeWindows(text, ambiguous)) {
         const slice = text.slice(window.start, window.end);
-        const people = nlp(slice).people().json({ offset: true }) as Array<{
-          text: string;
-          offset: { start: number; length: number };
-        }>;
-        for (const person of people) {
-          const raw = slice.slice(person.offset.start, person.offset.start + person.offset.length);
+        for (const person of peopleIn(slice)) {
+          const raw = slice.slice(person.start, person.start + person.length);
           const trimmed = raw.replace(/[\s,.;:!?)"'’]+$/u, '');
-          if (!trimmed || /[\d_@/]/.test(trimmed) || trimmed === trimmed.toUpperCase()) continue;
-          const start = window.start + person.offset.start;
+          if (
+            !trimmed ||
+            /[\d_@/]/.test(trimmed) ||
+            trimmed === trimmed.toUpperCase()
+          )
+            continue;
+          const start = window.start + person.start;
           const end = start + trimmed.length;
           if (!ambiguous.some(a => a.start < end && start < a.end)) continue;
           const words = trimmed.split(/\s+/).map(w => w.toLowerCase());
@@ -190,20 +216,55 @@ export function createPersonDetector(): Detector {
           if (words.some(w => NOT_SURNAMES.has(w))) continue;
           // Every word capitalised, but for name particles ("van", "de").
           const particle = new RegExp(`^${PARTICLE}$`);
-          if (trimmed.split(/\s+/).some(w => !/^\p{Lu}/u.test(w) && !particle.test(w))) continue;
+          if (
+            trimmed
+              .split(/\s+/)
+              .some(w => !/^\p{Lu}/u.test(w) && !particle.test(w))
+          )
+            continue;
           // A lone given name is a person after a greeting or an addressing
           // verb ("Hi Sarah", "ask Jordan"); otherwise often a place or brand.
           let confidence = 0.45;
           if (words.length > 1) confidence = 0.7;
           else if (isGiven(words[0])) {
-            confidence = ADDRESSING.test(text.slice(Math.max(0, start - 20), start)) ? 0.7 : 0.55;
+            confidence = ADDRESSING.test(
+              text.slice(Math.max(0, start - 20), start),
+            )
+              ? 0.7
+              : 0.55;
           }
-          found.push({ type: 'PERSON', start, end, confidence, detector: 'person-nlp' });
+          found.push({
+            type: 'PERSON',
+            start,
+            end,
+            confidence,
+            detector: 'person-nlp',
+          });
         }
       }
       return found;
     },
   };
+}
+
+// The gateway sees a conversation's earlier turns again with every call:
+// remember what the tagger said about recent windows.
+const NLP_CACHE_SIZE = 5000;
+const nlpCache = new Map<string, Array<{ start: number; length: number }>>();
+
+function peopleIn(window: string): Array<{ start: number; length: number }> {
+  const cached = nlpCache.get(window);
+  if (cached) return cached;
+  const people = (
+    nlp(window).people().json({ offset: true }) as Array<{
+      offset: { start: number; length: number };
+    }>
+  ).map(p => ({ start: p.offset.start, length: p.offset.length }));
+  if (nlpCache.size >= NLP_CACHE_SIZE) {
+    nlpCache.delete(nlpCache.keys().next().value!);
+  }
+  nlpCache.set(window, people);
+  return people;
 }
 
 /** Sentence-sized windows around the runs, merged where they touch. */
@@ -213,16 +274,25 @@ function mergeWindows(
 ): Array<{ start: number; end: number }> {
   const windows: Array<{ start: number; end: number }> = [];
   for (const run of runs) {
-    let start = Math.max(0, run.start - 60);
-    let end = Math.min(text.length, run.end + 60);
+    // A few words either side are enough context for the tagger, whose
+    // cost grows with the words it is given; stop at sentence ends.
+    let start = Math.max(0, run.start - 30);
+    let end = Math.min(text.length, run.end + 30);
     const before = text.slice(start, run.start);
-    const cut = Math.max(before.lastIndexOf('\n'), before.search(/[.!?]\s[^.!?]*$/));
+    const cut = Math.max(
+      before.lastIndexOf('\n'),
+      before.search(/[.!?]\s[^.!?]*$/),
+    );
     if (cut !== -1) start += cut + 1;
+    else if (start > 0) start += Math.max(0, before.indexOf(' '));
     const after = text.slice(run.end, end);
     const stop = after.search(/\n|[.!?](?:\s|$)/);
     if (stop !== -1) end = run.end + stop + 1;
+    else if (end < text.length)
+      end = run.end + Math.max(0, after.lastIndexOf(' '));
     const previous = windows[windows.length - 1];
-    if (previous && start <= previous.end) previous.end = Math.max(previous.end, end);
+    if (previous && start <= previous.end)
+      previous.end = Math.max(previous.end, end);
     else windows.push({ start, end });
   }
   return windows;

@@ -37,7 +37,8 @@ const SUBTYPES: Record<string, string> = {
   tailscale: 'tailscale-key',
 };
 
-const DB_SCHEMES = /^(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|clickhouse|cockroachdb|jdbc:[a-z]+):\/\//i;
+const DB_SCHEMES =
+  /^(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|clickhouse|cockroachdb|jdbc:[a-z]+):\/\//i;
 
 /**
  * Secretlint's recommended preset, minus `filter-comments` (which would let
@@ -53,7 +54,10 @@ function secretlintConfig(): SecretlintConfig {
       .map(rule => ({
         id: rule.meta.id,
         rule,
-        options: rule.meta.id === `${RULE_PREFIX}aws` ? { enableIDScanRule: true } : {},
+        options:
+          rule.meta.id === `${RULE_PREFIX}aws`
+            ? { enableIDScanRule: true }
+            : {},
       })),
   } as SecretlintConfig;
 }
@@ -61,7 +65,8 @@ function secretlintConfig(): SecretlintConfig {
 // What the preset lacks, each kept narrow:
 // - JWTs (no rule in the preset): three base64url parts whose header decodes
 //   to JSON with an `alg`; the `eyJ` prefix is `{"` in base64.
-const JWT = /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![\w-])/g;
+const JWT =
+  /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![\w-])/g;
 // - Private key blocks pasted short or truncated (the preset wants 100+
 //   characters of body and the END line).
 const PRIVATE_KEY_BLOCK =
@@ -85,16 +90,29 @@ function isBasicCredential(encoded: string): boolean {
 
 function isJwt(token: string): boolean {
   try {
-    const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8'));
-    return typeof header === 'object' && header !== null && typeof header.alg === 'string';
+    const header = JSON.parse(
+      Buffer.from(token.split('.')[0], 'base64url').toString('utf8'),
+    );
+    return (
+      typeof header === 'object' &&
+      header !== null &&
+      typeof header.alg === 'string'
+    );
   } catch {
     return false;
   }
 }
 
-function subtypeOf(ruleId: string, messageId: string | undefined, value: string): string {
-  const rule = ruleId.startsWith(RULE_PREFIX) ? ruleId.slice(RULE_PREFIX.length) : ruleId;
-  if (rule === 'basicauth') return DB_SCHEMES.test(value) ? 'db-url' : 'url-password';
+function subtypeOf(
+  ruleId: string,
+  messageId: string | undefined,
+  value: string,
+): string {
+  const rule = ruleId.startsWith(RULE_PREFIX)
+    ? ruleId.slice(RULE_PREFIX.length)
+    : ruleId;
+  if (rule === 'basicauth')
+    return DB_SCHEMES.test(value) ? 'db-url' : 'url-password';
   return SUBTYPES[`${rule}:${messageId}`] ?? SUBTYPES[rule] ?? rule;
 }
 
@@ -109,7 +127,12 @@ export function createSecretsDetector(): Detector {
     async detect(text) {
       const found: Detection[] = [];
       const result = await lintSource({
-        source: { filePath: 'inspected.txt', ext: '.txt', content: text, contentType: 'text' },
+        source: {
+          filePath: 'inspected.txt',
+          ext: '.txt',
+          content: text,
+          contentType: 'text',
+        },
         options: { config, maskSecrets: false },
       });
       for (const message of result.messages) {

@@ -6,7 +6,11 @@ const SSN = /(?<![\d-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\d-])/g;
 const KEYWORD = /\b(?:ssn|ssns|social security|soc\.? ?sec|taxpayer|tin)\b/;
 
 /** Numbers the SSA never issues, and two that were published as examples. */
-export function isValidSsn(area: string, group: string, serial: string): boolean {
+export function isValidSsn(
+  area: string,
+  group: string,
+  serial: string,
+): boolean {
   const a = Number(area);
   if (a === 0 || a === 666 || a >= 900) return false;
   if (group === '00' || serial === '0000') return false;
@@ -32,7 +36,13 @@ export function createSsnDetector(): Detector {
         if (!sep && !keyword) continue;
         let confidence = sep === '-' ? 0.85 : 0.6;
         if (keyword) confidence = 0.95;
-        found.push({ type: 'US_SSN', start, end, confidence, detector: 'us-ssn' });
+        found.push({
+          type: 'US_SSN',
+          start,
+          end,
+          confidence,
+          detector: 'us-ssn',
+        });
       }
       return found;
     },
