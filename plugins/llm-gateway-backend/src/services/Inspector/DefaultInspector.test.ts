@@ -336,6 +336,18 @@ describe('DefaultInspector', () => {
     ).rejects.toThrow(/DLP rule BAD_ONE: invalid pattern/);
   });
 
+  it('reads national numbers in the configured region, and refuses an unknown one', async () => {
+    const german = await inspector({ phoneRegion: 'DE' });
+    const outcome = await german.inspect('Festnetz (030) 12345678', {
+      direction: 'input',
+      principal: alice,
+    });
+    expect(outcome.text).toBe('Festnetz [PHONE_1]');
+    await expect(inspector({ phoneRegion: 'XX' })).rejects.toThrow(
+      /phoneRegion: XX is not a region/,
+    );
+  });
+
   it('persists detector changes, which a new instance on the same database sees', async () => {
     const knex = await databases.init('SQLITE_3');
     const first = await createTestInspector(knex);

@@ -7,6 +7,7 @@ import {
   type DlpRule,
 } from '@pilothouse/plugin-llm-gateway-common';
 import type { Knex } from 'knex';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Inspector } from '../types';
 import { createBuiltinDetectors, DefaultInspector } from './DefaultInspector';
@@ -85,6 +86,13 @@ export async function createInspector(
     config.getOptional<unknown[]>('llmGateway.inspection.rules') ?? [];
   // Fail at start on a bad configured rule, naming it.
   const rules: DlpRule[] = compileRules(configuredRules).map(c => c.rule);
+  const phoneRegion =
+    config.getOptionalString('llmGateway.inspection.phoneRegion') ?? 'US';
+  if (!isSupportedCountry(phoneRegion)) {
+    throw new InputError(
+      `llmGateway.inspection.phoneRegion: ${phoneRegion} is not a region libphonenumber knows (ISO 3166-1 alpha-2, e.g. US, DE)`,
+    );
+  }
   const store = new DatabaseInspectionSettingsStore(knex);
   if (await store.seedRules(rules)) {
     logger.info('DLP rules seeded from config', { count: rules.length });
@@ -105,11 +113,7 @@ export async function createInspector(
     vault,
     keys,
     configured: readConfiguredDetectors(config),
-    builtins: createBuiltinDetectors({
-      phoneRegion: config.getOptionalString(
-        'llmGateway.inspection.phoneRegion',
-      ),
-    }),
+    builtins: createBuiltinDetectors({ phoneRegion }),
     refreshMs: readDuration(
       config,
       'llmGateway.inspection.settingsRefresh',

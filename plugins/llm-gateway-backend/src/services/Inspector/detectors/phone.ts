@@ -14,6 +14,34 @@ const CANDIDATE = /(?<![\w.+:-])[+(]?\d[\d ().\/-]{5,24}\d(?![\w:]|\.\d)/g;
 const DATE_LIKE =
   /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})$/;
 
+// Earlier turns of a conversation come through again with every call:
+// remember libphonenumber's answer for recent candidates.
+const CACHE_SIZE = 5000;
+const cache = new Map<string, PhoneMatch[]>();
+
+interface PhoneMatch {
+  startsAt: number;
+  endsAt: number;
+  /** E.164 */
+  number: string;
+}
+
+function numbersIn(candidate: string, region: CountryCode): PhoneMatch[] {
+  const key = `${region}:${candidate}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const found = findPhoneNumbersInText(candidate, {
+    defaultCountry: region,
+  }).map(m => ({
+    startsAt: m.startsAt,
+    endsAt: m.endsAt,
+    number: m.number.number as string,
+  }));
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, found);
+  return found;
+}
+
 /**
  * Phone numbers, by libphonenumber's own text matcher with its full
  * metadata (valid numbers only, any country when written with `+`).
@@ -35,9 +63,7 @@ export function createPhoneDetector(
         if ((raw.match(/\d/g)?.length ?? 0) < 7 || DATE_LIKE.test(raw.trim()))
           continue;
         const offset = candidate.index!;
-        for (const match of findPhoneNumbersInText(raw, {
-          defaultCountry: defaultRegion,
-        })) {
+        for (const match of numbersIn(raw, defaultRegion)) {
           const startsAt = offset + match.startsAt;
           const endsAt = offset + match.endsAt;
           const value = text.slice(startsAt, endsAt);
@@ -55,7 +81,7 @@ export function createPhoneDetector(
             end: endsAt,
             confidence,
             detector: 'phone',
-            normalized: match.number.number,
+            normalized: match.number,
           });
         }
       }
