@@ -24,5 +24,76 @@ export interface Config {
        */
       refreshInterval?: HumanDuration | string;
     };
+    /** Inspection of every text crossing the gateway: PII, secrets, DLP rules. */
+    inspection?: {
+      /**
+       * Key for the `hash` action's HMAC (`[EMAIL:ab12cd34]`). Without it, a
+       * random per-install key kept in the plugin's database is used.
+       * @visibility secret
+       */
+      hashKey?: string;
+      /** The vault behind `redact` placeholders, restorable per conversation. */
+      vault?: {
+        /**
+         * Secret from which the AES-256-GCM key for stored values is derived.
+         * Without it, the per-install key in the database is used; set it in
+         * production so a database dump alone reveals nothing.
+         * @visibility secret
+         */
+        encryptionKey?: string;
+        /**
+         * How long a placeholder stays restorable after its last use, e.g.
+         * `{ hours: 24 }` (the default) or an ISO 8601 duration `PT24H`.
+         */
+        ttl?: HumanDuration | string;
+      };
+      /**
+       * Region assumed for phone numbers written without a country code
+       * (ISO 3166-1 alpha-2). Default `US`.
+       */
+      phoneRegion?: string;
+      /**
+       * How often settings changed by an admin on another replica are read
+       * again. Default 30 seconds.
+       */
+      settingsRefresh?: HumanDuration | string;
+      /**
+       * Changes to the built-in detectors' defaults, per type (`SECRET`,
+       * `EMAIL`, `PHONE`, `US_SSN`, `CREDIT_CARD`, `IBAN`, `IP_ADDRESS`,
+       * `PERSON`, `ADDRESS`). Changes an admin makes in the page win.
+       */
+      detectors?: {
+        [type: string]: {
+          /** Whether the detector runs at all. */
+          enabled?: boolean;
+          /** Action on text towards a model or tool: allow, mask, redact, hash or block. */
+          input?: 'allow' | 'mask' | 'redact' | 'hash' | 'block';
+          /** Action on model output and tool results. */
+          output?: 'allow' | 'mask' | 'redact' | 'hash' | 'block';
+          /** Findings below this confidence (0 to 1) are ignored. */
+          minConfidence?: number;
+        };
+      };
+      /**
+       * Custom DLP rules, put in the database on the first start; afterwards
+       * they are edited in the admin page (or `PUT /v1/rules`).
+       */
+      rules?: Array<{
+        /** Upper-case name, which becomes the finding type, e.g. PROJECT_CODENAME. */
+        name: string;
+        description?: string;
+        /** A JavaScript regular expression (flags `gu`, plus `i` with caseInsensitive). */
+        pattern?: string;
+        caseInsensitive?: boolean;
+        /** Or: words and phrases matched as whole words, case-insensitively. */
+        dictionary?: string[];
+        /** public, internal, confidential or restricted. */
+        dataClass: 'public' | 'internal' | 'confidential' | 'restricted';
+        actions: {
+          input: 'allow' | 'mask' | 'redact' | 'hash' | 'block';
+          output: 'allow' | 'mask' | 'redact' | 'hash' | 'block';
+        };
+      }>;
+    };
   };
 }

@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
+import { createInspector } from './services/Inspector';
 import { createPolicyParts } from './services/Policy';
 
 /**
@@ -45,6 +46,7 @@ export const llmGatewayPlugin = createBackendPlugin({
           logger,
           catalog,
         });
+        const inspector = await createInspector({ config, knex, logger });
         httpRouter.use(
           await createRouter({
             logger,
@@ -52,6 +54,7 @@ export const llmGatewayPlugin = createBackendPlugin({
             userInfo,
             permissions,
             policy,
+            inspector,
           }),
         );
       },

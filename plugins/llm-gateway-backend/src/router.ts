@@ -6,8 +6,11 @@ import type {
 } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { explainBodyErrors } from './routes/bodyErrors';
+import { addInspectRoutes } from './routes/inspect';
 import { addPolicyRoutes } from './routes/policies';
 import type { PolicyParts } from './services/Policy';
+import type { Inspector } from './services/types';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -15,6 +18,7 @@ export interface RouterOptions {
   userInfo: UserInfoService;
   permissions: PermissionsService;
   policy: PolicyParts;
+  inspector: Inspector;
 }
 
 /**
@@ -32,5 +36,11 @@ export async function createRouter(
     res.json({ status: 'ok' });
   });
   addPolicyRoutes(router, { ...policy, logger, httpAuth, permissions });
+  addInspectRoutes(router, {
+    ...options,
+    entityResolver: policy.entities,
+    policyEngine: policy.engine,
+  });
+  router.use(explainBodyErrors());
   return router;
 }

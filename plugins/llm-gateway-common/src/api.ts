@@ -48,6 +48,22 @@ export interface DetectorSetting {
   description?: string;
 }
 
+/** `GET /v1/detectors`: built-in detectors and custom rules (builtin: false). */
+export interface DetectorListResponse {
+  detectors: DetectorSetting[];
+}
+
+/** `PUT /v1/detectors/:type` (built-in types); answers the saved setting. */
+export type DetectorUpdateRequest = Pick<
+  DetectorSetting,
+  'enabled' | 'actions' | 'minConfidence'
+>;
+
+/** `GET /v1/rules`, and the body and answer of `PUT /v1/rules` (replaces all). */
+export interface DlpRuleList {
+  rules: DlpRule[];
+}
+
 /** A custom DLP rule. */
 export interface DlpRule {
   /** Upper-case name, which becomes the finding type, e.g. PROJECT_CODENAME. */
