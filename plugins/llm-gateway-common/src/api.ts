@@ -117,6 +117,7 @@ export interface AuditQuery {
   decision?: AuditRecord['decision'];
   findingType?: string;
   kind?: AuditRecord['kind'];
+  /** ISO 8601 instants: records at or after `from`, and before `to`. */
   from?: string;
   to?: string;
   limit?: number;
@@ -136,5 +137,8 @@ export interface AuditVerification {
   /** The first record whose hash or link does not match. */
   brokenAt?: { seq: number; id?: string; reason: string };
   verifiedAt: string;
+  /** Set when only a range of records was verified. */
+  fromSeq?: number;
+  toSeq?: number;
 }
 

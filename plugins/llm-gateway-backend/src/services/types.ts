@@ -107,11 +107,23 @@ export type AuditEntry = Omit<
   'id' | 'seq' | 'time' | 'prevHash' | 'hash'
 >;
 
-/** Append-only, hash-chained. */
+/** Records to verify, by seq, both ends included; the whole log by default. */
+export interface AuditRange {
+  fromSeq?: number;
+  toSeq?: number;
+}
+
+/**
+ * Append-only, hash-chained. Entries carry finding counts by type, never
+ * the matched text: `append` rejects fields or finding keys that are not in
+ * the entry shape (InputError).
+ */
 export interface AuditLog {
   append(entry: AuditEntry): Promise<AuditRecord>;
   query(query: AuditQuery): Promise<AuditPage>;
-  verify(): Promise<AuditVerification>;
+  /** Walks the chain in pages; records the result for `lastVerification`. */
+  verify(range?: AuditRange): Promise<AuditVerification>;
+  lastVerification(): Promise<AuditVerification | undefined>;
 }
 
 /** What a provider is asked: already inspected and allowed. */
