@@ -106,9 +106,31 @@ export interface ProviderStatus {
 
 export interface QuotaUsage {
   subject: string;
-  scope: 'user' | 'team';
+  /** `service` for calls made with a service's own credentials. */
+  scope: 'user' | 'team' | 'service';
   requestsPerMinute: { used: number; limit: number };
+  /** Tokens since 00:00 UTC; may pass the limit by the last call's tokens. */
   tokensPerDay: { used: number; limit: number };
+}
+
+/** Recorded usage per UTC day: `GET /v1/usage`. */
+export interface UsageReportQuery {
+  scope?: 'user' | 'team' | 'service' | 'entity';
+  subject?: string;
+  /** UTC days `YYYY-MM-DD`, both included. */
+  from?: string;
+  to?: string;
+}
+
+export interface UsageReportRow {
+  day: string;
+  scope: 'user' | 'team' | 'service' | 'entity';
+  /** A user, group, service subject or catalog entity ref. */
+  subject: string;
+  /** Model calls whose tokens were recorded. */
+  calls: number;
+  tokens: number;
+  costUsd: number;
 }
 
 export interface AuditQuery {

@@ -1,0 +1,2 @@
+export { DatabaseAuditLog } from './DatabaseAuditLog';
+export { GENESIS_HASH, canonicalRecord, hashRecord } from './chain';
