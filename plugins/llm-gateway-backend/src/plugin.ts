@@ -2,7 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { createRouter } from './router';
+import { DatabaseAuditLog, scheduleAuditVerification } from './services/Audit';
+import { createGatewayMetrics } from './services/Metrics';
+import { createQuotas, DatabaseUsageStore } from './services/Quotas';
 
 /**
  * Every AI call in Pilothouse passes here: inspection, policy, routing,
@@ -20,10 +24,47 @@ export const llmGatewayPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         userInfo: coreServices.userInfo,
         permissions: coreServices.permissions,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        metrics: metricsServiceRef,
       },
-      async init({ logger, httpAuth, httpRouter, userInfo, permissions }) {
+      async init({
+        logger,
+        config,
+        database,
+        httpAuth,
+        httpRouter,
+        userInfo,
+        permissions,
+        scheduler,
+        lifecycle,
+        metrics,
+      }) {
+        const knex = await database.getClient();
+        const gatewayMetrics = createGatewayMetrics(metrics);
+        const auditLog = await DatabaseAuditLog.create({
+          knex,
+          database,
+          logger,
+          metrics: gatewayMetrics,
+        });
+        const quotas = createQuotas({
+          config,
+          logger,
+          lifecycle,
+          usageStore: await DatabaseUsageStore.create({ knex, database }),
+          metrics: gatewayMetrics,
+        });
+        await scheduleAuditVerification({ scheduler, config, auditLog });
         httpRouter.use(
-          await createRouter({ logger, httpAuth, userInfo, permissions }),
+          await createRouter({
+            logger,
+            httpAuth,
+            userInfo,
+            permissions,
+            auditLog,
+            quotas,
+          }),
         );
       },
     });

@@ -113,6 +113,11 @@ export interface QuotaUsage {
   tokensPerDay: { used: number; limit: number };
 }
 
+/** `GET /v1/quotas`: every user and team seen, and configured ones. */
+export interface QuotasResponse {
+  quotas: QuotaUsage[];
+}
+
 /** Recorded usage per UTC day: `GET /v1/usage`. */
 export interface UsageReportQuery {
   scope?: 'user' | 'team' | 'service' | 'entity';
@@ -120,6 +125,11 @@ export interface UsageReportQuery {
   /** UTC days `YYYY-MM-DD`, both included. */
   from?: string;
   to?: string;
+}
+
+/** `GET /v1/usage`: newest day first. */
+export interface UsageReportResponse {
+  rows: UsageReportRow[];
 }
 
 export interface UsageReportRow {
@@ -133,6 +143,10 @@ export interface UsageReportRow {
   costUsd: number;
 }
 
+/**
+ * `GET /v1/audit` (query parameters; answers an AuditPage, newest first).
+ * Without the audit permission a caller sees only their own records.
+ */
 export interface AuditQuery {
   actor?: string;
   entityRef?: string;
@@ -153,6 +167,11 @@ export interface AuditPage {
   nextBefore?: number;
 }
 
+/**
+ * `GET /v1/audit/verify` runs a verification (optionally `fromSeq`,
+ * `toSeq`); `GET /v1/audit/verification` answers the last one (404 before
+ * the first).
+ */
 export interface AuditVerification {
   ok: boolean;
   checked: number;
@@ -163,4 +182,3 @@ export interface AuditVerification {
   fromSeq?: number;
   toSeq?: number;
 }
-

@@ -12,9 +12,9 @@ describe('migrations', () => {
       const knex = await databases.init(databaseId);
       await applyMigrations(knex);
       expect(await knex.schema.hasTable('llm_gateway_audit')).toBe(true);
-      expect(await knex('llm_gateway_audit_head').select('seq', 'hash')).toEqual(
-        [{ seq: expect.anything(), hash: '0'.repeat(64) }],
-      );
+      expect(
+        await knex('llm_gateway_audit_head').select('seq', 'hash'),
+      ).toEqual([{ seq: expect.anything(), hash: '0'.repeat(64) }]);
 
       await knex.migrate.down({
         directory: MIGRATIONS_DIR,

@@ -80,7 +80,11 @@ describe('DatabaseAuditLog', () => {
         entry({ findings: { EMAIL: 2, 'SECRET:aws-access-key': 1 } }),
       );
       const second = await log.append(
-        entry({ kind: 'tool', target: 'kubernetes.list_pods', decision: 'deny' }),
+        entry({
+          kind: 'tool',
+          target: 'kubernetes.list_pods',
+          decision: 'deny',
+        }),
       );
 
       expect(first.seq).toBe(1);
@@ -204,7 +208,11 @@ describe('DatabaseAuditLog', () => {
     async databaseId => {
       const { knex, log } = await setup(databaseId);
       const records = await appendMany(log, 5);
-      const forged = { ...records[1], decision: 'allow' as const, reason: 'ok' };
+      const forged = {
+        ...records[1],
+        decision: 'allow' as const,
+        reason: 'ok',
+      };
       const { hash: _old, ...unhashed } = forged;
       await tamper(knex, databaseId, db =>
         db('llm_gateway_audit')
@@ -248,7 +256,9 @@ describe('DatabaseAuditLog', () => {
       expect(await log.verify()).toMatchObject({ ok: true, checked: 20 });
 
       await tamper(knex, databaseId, db =>
-        db('llm_gateway_audit').where({ seq: 16 }).update({ actor: 'user:x/y' }),
+        db('llm_gateway_audit')
+          .where({ seq: 16 })
+          .update({ actor: 'user:x/y' }),
       );
       expect(await log.verify()).toMatchObject({
         ok: false,
@@ -285,17 +295,28 @@ describe('DatabaseAuditLog', () => {
         }),
       );
       const c = await log.append(
-        entry({ kind: 'tool', target: 'aws.describe_instances', findings: { USXSSN: 1 } }),
+        entry({
+          kind: 'tool',
+          target: 'aws.describe_instances',
+          findings: { USXSSN: 1 },
+        }),
       );
 
       const seqs = async (q: Parameters<typeof log.query>[0]) =>
         (await log.query(q)).records.map(r => r.seq);
-      expect(await seqs({ actor: 'user:default/alice' })).toEqual([c.seq, a.seq]);
-      expect(await seqs({ entityRef: 'component:default/payments' })).toEqual([b.seq]);
+      expect(await seqs({ actor: 'user:default/alice' })).toEqual([
+        c.seq,
+        a.seq,
+      ]);
+      expect(await seqs({ entityRef: 'component:default/payments' })).toEqual([
+        b.seq,
+      ]);
       expect(await seqs({ decision: 'block' })).toEqual([b.seq]);
       expect(await seqs({ kind: 'tool' })).toEqual([c.seq]);
       expect(await seqs({ findingType: 'SECRET' })).toEqual([a.seq]);
-      expect(await seqs({ findingType: 'SECRET:aws-access-key' })).toEqual([a.seq]);
+      expect(await seqs({ findingType: 'SECRET:aws-access-key' })).toEqual([
+        a.seq,
+      ]);
       // `_` is a LIKE wildcard: it must match only itself.
       expect(await seqs({ findingType: 'US_SSN' })).toEqual([b.seq]);
       expect(await seqs({ findingType: 'EMAIL' })).toEqual([b.seq]);

@@ -379,7 +379,8 @@ export class DatabaseAuditLog implements AuditLog {
             brokenAt: {
               seq: record.seq,
               id: record.id,
-              reason: 'its hash does not match its contents: the record was changed',
+              reason:
+                'its hash does not match its contents: the record was changed',
             },
           };
         }

@@ -45,10 +45,10 @@ export function createGatewayMetrics(metrics: MetricsService): GatewayMetrics {
     'llm_gateway.tokens',
     { description: 'Model tokens, by provider and direction (input/output)' },
   );
-  const cost = metrics.createCounter<{ provider: string }>(
-    'llm_gateway.cost',
-    { description: 'Model cost in US dollars, from the route prices', unit: 'USD' },
-  );
+  const cost = metrics.createCounter<{ provider: string }>('llm_gateway.cost', {
+    description: 'Model cost in US dollars, from the route prices',
+    unit: 'USD',
+  });
   const quotaRejections = metrics.createCounter<{
     scope: string;
     limit: string;

@@ -48,7 +48,10 @@ describe('usage per user, team and entity', () => {
       now = new Date('2026-03-11T00:01:00.000Z');
       await quotas.recordTokens(bob, 50, { costUsd: 0.0625 });
 
-      const day1 = await quotas.usageReport({ from: '2026-03-10', to: '2026-03-10' });
+      const day1 = await quotas.usageReport({
+        from: '2026-03-10',
+        to: '2026-03-10',
+      });
       expect(day1).toEqual([
         {
           day: '2026-03-10',

@@ -104,7 +104,9 @@ export class RateLimiterQuotas implements Quotas {
           throw this.refuse(
             bucket,
             'requestsPerMinute',
-            `${describe(bucket)} may make ${bucket.limits.requestsPerMinute} requests per minute`,
+            `${describe(bucket)} may make ${
+              bucket.limits.requestsPerMinute
+            } requests per minute`,
             Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
           );
         }

@@ -34,7 +34,10 @@ const limitsSchema = z
 const quotasSchema = z
   .object({
     enabled: z.boolean().optional(),
-    redis: z.object({ url: z.string().min(1) }).strict().optional(),
+    redis: z
+      .object({ url: z.string().min(1) })
+      .strict()
+      .optional(),
     defaults: z
       .object({ user: limitsSchema.optional(), team: limitsSchema.optional() })
       .strict()
