@@ -274,8 +274,12 @@ export class DatabaseAuditLog implements AuditLog {
     await this.saveVerification(verification);
     this.metrics?.recordVerification(verification);
     if (verification.ok) {
+      // The head in the log is an anchor outside the database: a rewrite of
+      // the whole chain from some record on shows against an older line.
       this.logger.info('audit chain verified', {
         checked: verification.checked,
+        headSeq,
+        headHash: head?.hash,
       });
     } else {
       this.logger.error('audit chain is broken', {

@@ -315,4 +315,14 @@ describe('readQuotaConfig', () => {
       ),
     ).toThrow(/llmGateway\.quotas\.defaults\.user\.requestsPerMinute/);
   });
+
+  it('says so when the Redis URL is missing, as with an unset variable', () => {
+    expect(() =>
+      readQuotaConfig(
+        new ConfigReader({ llmGateway: { quotas: { redis: {} } } }),
+      ),
+    ).toThrow(
+      'Invalid llmGateway.quotas.redis.url: is not set (set it, or remove llmGateway.quotas.redis to count in memory)',
+    );
+  });
 });

@@ -35,7 +35,14 @@ const quotasSchema = z
   .object({
     enabled: z.boolean().optional(),
     redis: z
-      .object({ url: z.string().min(1) })
+      .object({
+        url: z
+          .string({
+            required_error:
+              'is not set (set it, or remove llmGateway.quotas.redis to count in memory)',
+          })
+          .min(1),
+      })
       .strict()
       .optional(),
     defaults: z
