@@ -33,7 +33,11 @@ export function createQuotas(options: {
 
   const redis = createClient({
     url: config.redisUrl,
-    socket: { reconnectStrategy: retries => Math.min(retries * 100, 5000) },
+    socket: {
+      // Plugins starting together can hold the event loop for seconds.
+      connectTimeout: 15_000,
+      reconnectStrategy: retries => Math.min(retries * 100, 5000),
+    },
   });
   // One line per outage, not one per reconnect attempt.
   let reachable = true;
