@@ -55,8 +55,9 @@ if [ "${PILOTHOUSE_SANDBOX:-on}" != off ]; then
 fi
 
 cd "$PILOTHOUSE_ROOT/packages/backend"
+# instrumentation.js: Prometheus metrics when PILOTHOUSE_METRICS_PORT is set.
 node --enable-source-maps --require @backstage/cli-node/config/nodeTransform.cjs \
-  src/index.ts "${configs[@]}" &
+  --require ./src/instrumentation.js src/index.ts "${configs[@]}" &
 backend_pid=$!
 if pilothouse_wait_ready "$url" "$backend_pid"; then
   echo

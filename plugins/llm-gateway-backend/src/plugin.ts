@@ -2,11 +2,15 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { applyDatabaseMigrations } from './database/migrations';
+import { applyMigrations } from './database/migrations';
 import { createRouter } from './router';
+import { DatabaseAuditLog, scheduleAuditVerification } from './services/Audit';
 import { createInspector } from './services/Inspector';
+import { createGatewayMetrics } from './services/Metrics';
 import { createPolicyParts } from './services/Policy';
+import { createQuotas, DatabaseUsageStore } from './services/Quotas';
 
 /**
  * Every AI call in Pilothouse passes here: inspection, policy, routing,
@@ -24,6 +28,9 @@ export const llmGatewayPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         userInfo: coreServices.userInfo,
         permissions: coreServices.permissions,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        metrics: metricsServiceRef,
         catalog: catalogServiceRef,
       },
       async init({
@@ -34,12 +41,28 @@ export const llmGatewayPlugin = createBackendPlugin({
         httpRouter,
         userInfo,
         permissions,
+        scheduler,
+        lifecycle,
+        metrics,
         catalog,
       }) {
         const knex = await database.getClient();
-        if (!database.migrations?.skip) {
-          await applyDatabaseMigrations(knex);
-        }
+        await applyMigrations(knex, database);
+        const gatewayMetrics = createGatewayMetrics(metrics);
+        const auditLog = await DatabaseAuditLog.create({
+          knex,
+          database,
+          logger,
+          metrics: gatewayMetrics,
+        });
+        const quotas = createQuotas({
+          config,
+          logger,
+          lifecycle,
+          usageStore: await DatabaseUsageStore.create({ knex, database }),
+          metrics: gatewayMetrics,
+        });
+        await scheduleAuditVerification({ scheduler, config, auditLog });
         const policy = await createPolicyParts({
           config,
           knex,
@@ -55,6 +78,8 @@ export const llmGatewayPlugin = createBackendPlugin({
             permissions,
             policy,
             inspector,
+            auditLog,
+            quotas,
           }),
         );
       },

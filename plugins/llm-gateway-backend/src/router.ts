@@ -6,11 +6,13 @@ import type {
 } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { addAuditRoutes } from './routes/audit';
 import { explainBodyErrors } from './routes/bodyErrors';
 import { addInspectRoutes } from './routes/inspect';
 import { addPolicyRoutes } from './routes/policies';
+import { addQuotaRoutes, quotaRetryAfter } from './routes/quotas';
 import type { PolicyParts } from './services/Policy';
-import type { Inspector } from './services/types';
+import type { AuditLog, Inspector, Quotas } from './services/types';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -19,6 +21,8 @@ export interface RouterOptions {
   permissions: PermissionsService;
   policy: PolicyParts;
   inspector: Inspector;
+  auditLog: AuditLog;
+  quotas: Quotas;
 }
 
 /**
@@ -29,18 +33,29 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { logger, httpAuth, permissions, policy } = options;
+  const { logger, httpAuth, userInfo, permissions, policy, auditLog, quotas } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  addPolicyRoutes(router, { ...policy, logger, httpAuth, permissions });
+  addPolicyRoutes(router, {
+    ...policy,
+    logger,
+    httpAuth,
+    permissions,
+    audit: auditLog,
+  });
   addInspectRoutes(router, {
     ...options,
     entityResolver: policy.entities,
     policyEngine: policy.engine,
   });
+  addAuditRoutes(router, { auditLog, httpAuth, userInfo, permissions });
+  addQuotaRoutes(router, { quotas, httpAuth, permissions });
   router.use(explainBodyErrors());
+  // Last: quota refusals from any route above get their Retry-After.
+  router.use(quotaRetryAfter);
   return router;
 }

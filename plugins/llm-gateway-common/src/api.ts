@@ -217,17 +217,54 @@ export interface ProviderStatus {
 
 export interface QuotaUsage {
   subject: string;
-  scope: 'user' | 'team';
+  /** `service` for calls made with a service's own credentials. */
+  scope: 'user' | 'team' | 'service';
   requestsPerMinute: { used: number; limit: number };
+  /** Tokens since 00:00 UTC; may pass the limit by the last call's tokens. */
   tokensPerDay: { used: number; limit: number };
 }
 
+/** `GET /v1/quotas`: every user and team seen, and configured ones. */
+export interface QuotasResponse {
+  quotas: QuotaUsage[];
+}
+
+/** Recorded usage per UTC day: `GET /v1/usage`. */
+export interface UsageReportQuery {
+  scope?: 'user' | 'team' | 'service' | 'entity';
+  subject?: string;
+  /** UTC days `YYYY-MM-DD`, both included. */
+  from?: string;
+  to?: string;
+}
+
+/** `GET /v1/usage`: newest day first. */
+export interface UsageReportResponse {
+  rows: UsageReportRow[];
+}
+
+export interface UsageReportRow {
+  day: string;
+  scope: 'user' | 'team' | 'service' | 'entity';
+  /** A user, group, service subject or catalog entity ref. */
+  subject: string;
+  /** Model calls whose tokens were recorded. */
+  calls: number;
+  tokens: number;
+  costUsd: number;
+}
+
+/**
+ * `GET /v1/audit` (query parameters; answers an AuditPage, newest first).
+ * Without the audit permission a caller sees only their own records.
+ */
 export interface AuditQuery {
   actor?: string;
   entityRef?: string;
   decision?: AuditRecord['decision'];
   findingType?: string;
   kind?: AuditRecord['kind'];
+  /** ISO 8601 instants: records at or after `from`, and before `to`. */
   from?: string;
   to?: string;
   limit?: number;
@@ -241,10 +278,18 @@ export interface AuditPage {
   nextBefore?: number;
 }
 
+/**
+ * `GET /v1/audit/verify` runs a verification (optionally `fromSeq`,
+ * `toSeq`); `GET /v1/audit/verification` answers the last one (404 before
+ * the first).
+ */
 export interface AuditVerification {
   ok: boolean;
   checked: number;
   /** The first record whose hash or link does not match. */
   brokenAt?: { seq: number; id?: string; reason: string };
   verifiedAt: string;
+  /** Set when only a range of records was verified. */
+  fromSeq?: number;
+  toSeq?: number;
 }

@@ -21,6 +21,8 @@ import type {
   ProviderType,
   QuotaUsage,
   ToolSpec,
+  UsageReportQuery,
+  UsageReportRow,
 } from '@pilothouse/plugin-llm-gateway-common';
 
 /*
@@ -106,14 +108,37 @@ export interface EntityResolver {
   ): Promise<EntityContext>;
 }
 
-/** Per user and per team: requests per minute and tokens per day. */
+/** What a model call cost, for the usage report. */
+export interface UsageDetails {
+  costUsd?: number;
+  /** The catalog entity the call concerned: usage is also kept per entity. */
+  entityRef?: string;
+}
+
+/**
+ * Per user and per team: requests per minute and tokens per day (UTC).
+ * A user's teams are their groups (`Principal.groups` without the user).
+ * Errors are `QuotaExceededError` (429, with `retryAfterSeconds`).
+ */
 export interface Quotas {
-  /** Counts one request; throws a 429 error naming the exhausted limit. */
+  /**
+   * Checks the token budgets, then counts one request against the user and
+   * each team; throws a 429 error naming the exhausted limit. A refused
+   * request uses up nobody's budget.
+   */
   admitRequest(principal: Principal): Promise<void>;
-  /** Throws a 429 error when the token budget is already spent. */
+  /** Throws a 429 error when a token budget is already spent. */
   checkTokens(principal: Principal): Promise<void>;
-  recordTokens(principal: Principal, tokens: number): Promise<void>;
+  /** Counts a call's tokens (input + output) and keeps its usage and cost. */
+  recordTokens(
+    principal: Principal,
+    tokens: number,
+    details?: UsageDetails,
+  ): Promise<void>;
+  /** Current counts of every user and team seen, and of configured ones. */
   usage(): Promise<QuotaUsage[]>;
+  /** Recorded usage per day, user, team, service and entity. */
+  usageReport(query: UsageReportQuery): Promise<UsageReportRow[]>;
 }
 
 export type AuditEntry = Omit<
@@ -121,11 +146,23 @@ export type AuditEntry = Omit<
   'id' | 'seq' | 'time' | 'prevHash' | 'hash'
 >;
 
-/** Append-only, hash-chained. */
+/** Records to verify, by seq, both ends included; the whole log by default. */
+export interface AuditRange {
+  fromSeq?: number;
+  toSeq?: number;
+}
+
+/**
+ * Append-only, hash-chained. Entries carry finding counts by type, never
+ * the matched text: `append` rejects fields or finding keys that are not in
+ * the entry shape (InputError).
+ */
 export interface AuditLog {
   append(entry: AuditEntry): Promise<AuditRecord>;
   query(query: AuditQuery): Promise<AuditPage>;
-  verify(): Promise<AuditVerification>;
+  /** Walks the chain in pages; records the result for `lastVerification`. */
+  verify(range?: AuditRange): Promise<AuditVerification>;
+  lastVerification(): Promise<AuditVerification | undefined>;
 }
 
 /** What a provider is asked: already inspected and allowed. */

@@ -1,0 +1,2 @@
+export { createGatewayMetrics } from './GatewayMetrics';
+export type { GatewayMetrics, QuotaLimitName } from './GatewayMetrics';
