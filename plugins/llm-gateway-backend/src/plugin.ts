@@ -1,31 +1,121 @@
 import {
   coreServices,
   createBackendPlugin,
+  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { actionsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import type { DataClass } from '@pilothouse/plugin-llm-gateway-common';
+import { mcpServersServiceRef } from '@pilothouse/plugin-mcp-servers-node';
 import { createRouter } from './router';
+import {
+  DEFAULT_APPROVER_GROUPS,
+  DatabaseApprovalStore,
+} from './services/Approvals';
+import { Gateway } from './services/Gateway';
+import { GatewayPartsFactory, createGatewayParts } from './services/parts';
+import { createProviders, readProviderConfigs } from './services/Providers';
+import { DefaultModelRouter } from './services/Routing';
+import { ToolCatalog } from './services/Tools';
+
+/**
+ * The gateway plugin, with the parts it is built from. Tests pass their own
+ * parts; the default builds the real ones.
+ */
+export function createLlmGatewayPlugin(
+  options: { parts?: GatewayPartsFactory } = {},
+) {
+  const buildParts = options.parts ?? createGatewayParts;
+  return createBackendPlugin({
+    pluginId: 'llm-gateway',
+    register(env) {
+      env.registerInit({
+        deps: {
+          logger: coreServices.logger,
+          config: coreServices.rootConfig,
+          database: coreServices.database,
+          httpAuth: coreServices.httpAuth,
+          httpRouter: coreServices.httpRouter,
+          userInfo: coreServices.userInfo,
+          permissions: coreServices.permissions,
+          mcpServers: mcpServersServiceRef,
+          actions: actionsServiceRef,
+        },
+        async init(deps) {
+          const { logger, config, database, httpRouter } = deps;
+          const knex = await database.getClient();
+          if (!database.migrations?.skip) {
+            await knex.migrate.latest({
+              directory: resolvePackagePath(
+                '@pilothouse/plugin-llm-gateway-backend',
+                'migrations',
+              ),
+            });
+          }
+          const parts = await buildParts({ config, logger, database });
+          const router = DefaultModelRouter.create({
+            providers: createProviders(readProviderConfigs(config)),
+            breaker: {
+              consecutiveFailures: config.getOptionalNumber(
+                'llmGateway.routing.breaker.consecutiveFailures',
+              ),
+              halfOpenAfterMs: config.getOptionalNumber(
+                'llmGateway.routing.breaker.halfOpenAfterMs',
+              ),
+            },
+            logger,
+          });
+          const gateway = new Gateway({
+            ...parts,
+            router,
+            tools: new ToolCatalog(deps.mcpServers, deps.actions),
+            approvals: DatabaseApprovalStore.create({
+              knex,
+              ttlMinutes:
+                config.getOptionalNumber('llmGateway.approvals.ttlMinutes') ??
+                60,
+            }),
+            logger,
+            settings: {
+              defaultDataClass: (config.getOptionalString(
+                'llmGateway.routing.defaultDataClass',
+              ) ?? 'internal') as DataClass,
+              defaultMaxTokens:
+                config.getOptionalNumber(
+                  'llmGateway.routing.defaultMaxTokens',
+                ) ?? 1024,
+              approverGroups:
+                config.getOptionalStringArray(
+                  'llmGateway.approvals.approverGroups',
+                ) ?? DEFAULT_APPROVER_GROUPS,
+            },
+          });
+
+          // The compat APIs answer a missing token in their own error shape.
+          httpRouter.addAuthPolicy({
+            path: '/anthropic',
+            allow: 'unauthenticated',
+          });
+          httpRouter.addAuthPolicy({
+            path: '/openai',
+            allow: 'unauthenticated',
+          });
+          httpRouter.use(
+            await createRouter({
+              ...deps,
+              gateway,
+              maxBodyBytes:
+                config.getOptionalNumber('llmGateway.maxBodyBytes') ??
+                1024 * 1024,
+            }),
+          );
+        },
+      });
+    },
+  });
+}
 
 /**
  * Every AI call in Pilothouse passes here: inspection, policy, routing,
  * quotas and audit. Served at /api/llm-gateway.
  */
-export const llmGatewayPlugin = createBackendPlugin({
-  pluginId: 'llm-gateway',
-  register(env) {
-    env.registerInit({
-      deps: {
-        logger: coreServices.logger,
-        config: coreServices.rootConfig,
-        database: coreServices.database,
-        httpAuth: coreServices.httpAuth,
-        httpRouter: coreServices.httpRouter,
-        userInfo: coreServices.userInfo,
-        permissions: coreServices.permissions,
-      },
-      async init({ logger, httpAuth, httpRouter, userInfo, permissions }) {
-        httpRouter.use(
-          await createRouter({ logger, httpAuth, userInfo, permissions }),
-        );
-      },
-    });
-  },
-});
+export const llmGatewayPlugin = createLlmGatewayPlugin();
