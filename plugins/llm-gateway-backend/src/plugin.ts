@@ -87,6 +87,10 @@ export function createLlmGatewayPlugin(
                 config.getOptionalStringArray(
                   'llmGateway.approvals.approverGroups',
                 ) ?? DEFAULT_APPROVER_GROUPS,
+              maxConcurrentCalls:
+                config.getOptionalNumber(
+                  'llmGateway.routing.maxConcurrentCalls',
+                ) ?? 64,
             },
           });
 

@@ -25,6 +25,7 @@ import type {
   ToolCallOutcome,
   ToolCallRequest,
 } from '@pilothouse/plugin-llm-gateway-common';
+import { BulkheadPolicy, BulkheadRejectedError, bulkhead } from 'cockatiel';
 import { randomUUID } from 'node:crypto';
 import {
   ApprovalStore,
@@ -70,6 +71,8 @@ export interface GatewaySettings {
   defaultMaxTokens: number;
   /** Members may approve other people's tool calls. */
   approverGroups: string[];
+  /** Model calls running at once; more wait in a queue of the same size. */
+  maxConcurrentCalls: number;
 }
 
 export interface GatewayOptions {
@@ -135,7 +138,12 @@ const blocksOf = (content: string | ContentBlock[]): ContentBlock[] =>
  * inspection and policy said yes; nothing comes back uninspected.
  */
 export class Gateway {
-  constructor(private readonly options: GatewayOptions) {}
+  private readonly bulkhead: BulkheadPolicy;
+
+  constructor(private readonly options: GatewayOptions) {
+    const limit = options.settings.maxConcurrentCalls;
+    this.bulkhead = bulkhead(limit, limit);
+  }
 
   // --- inspect ---------------------------------------------------------------
 
@@ -199,6 +207,18 @@ export class Gateway {
     caller: Caller,
   ): Promise<CompletionResponse> {
     const prepared = await this.prepare(request, caller);
+    const release = await this.acquireSlot(caller, prepared);
+    try {
+      return await this.completePrepared(caller, prepared);
+    } finally {
+      release();
+    }
+  }
+
+  private async completePrepared(
+    caller: Caller,
+    prepared: Prepared,
+  ): Promise<CompletionResponse> {
     const failures: string[] = [];
     for (const route of prepared.routes) {
       let response: ProviderResponse;
@@ -235,6 +255,18 @@ export class Gateway {
     // Everything that can refuse the call happens before the first event, so
     // the HTTP layer can still answer with a status code.
     const prepared = await this.prepare(request, caller);
+    const release = await this.acquireSlot(caller, prepared);
+    try {
+      yield* this.streamPrepared(caller, prepared);
+    } finally {
+      release();
+    }
+  }
+
+  private async *streamPrepared(
+    caller: Caller,
+    prepared: Prepared,
+  ): AsyncGenerator<CompletionEvent> {
     const failures: string[] = [];
     for (const route of prepared.routes) {
       const controller = new AbortController();
@@ -965,6 +997,31 @@ export class Gateway {
     return this.options.inspector.restore(outcome.text, {
       principal,
       conversationId: prepared.conversationId,
+    });
+  }
+
+  /**
+   * A place among the model calls running at once (for a stream: until it
+   * ends). A full gateway refuses with 503 rather than queueing without end.
+   */
+  private acquireSlot(caller: Caller, prepared: Prepared): Promise<() => void> {
+    return new Promise((resolve, reject) => {
+      this.bulkhead
+        .execute(() => new Promise<void>(release => resolve(release)))
+        .catch(async error => {
+          if (!(error instanceof BulkheadRejectedError)) {
+            reject(error);
+            return;
+          }
+          const { maxConcurrentCalls } = this.options.settings;
+          const reason = `the gateway is at capacity (${maxConcurrentCalls} model calls running and ${maxConcurrentCalls} waiting); try again shortly`;
+          await this.auditModel(caller, prepared, {
+            decision: 'error',
+            rule: 'capacity',
+            reason,
+          }).catch(() => undefined);
+          reject(new ServiceUnavailableError(reason));
+        });
     });
   }
 
