@@ -330,18 +330,16 @@ export async function startLlmStandIn(
       if (delayMs) await new Promise(resolve => setTimeout(resolve, delayMs));
       if (res.destroyed) return;
       if (failWithStatus) {
-        res
-          .status(failWithStatus)
-          .json(
-            api === 'anthropic'
-              ? {
-                  type: 'error',
-                  error: { type: 'api_error', message: 'stand-in failure' },
-                }
-              : {
-                  error: { message: 'stand-in failure', type: 'server_error' },
-                },
-          );
+        res.status(failWithStatus).json(
+          api === 'anthropic'
+            ? {
+                type: 'error',
+                error: { type: 'api_error', message: 'stand-in failure' },
+              }
+            : {
+                error: { message: 'stand-in failure', type: 'server_error' },
+              },
+        );
         return;
       }
       handler(req, res);

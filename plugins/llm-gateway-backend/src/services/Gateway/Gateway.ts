@@ -105,6 +105,11 @@ interface Prepared {
   started: number;
 }
 
+/** A streamed segment was blocked: the stream ends, nothing falls back. */
+class OutputBlockedError extends Error {
+  name = 'OutputBlockedError';
+}
+
 /** Policy's `allow` by default, for a destructive tool, becomes a request for approval. */
 const DESTRUCTIVE_DEFAULT: PolicyDecision = {
   decision: 'ask',
@@ -1127,7 +1132,3 @@ export class Gateway {
   }
 }
 
-/** A streamed segment was blocked: the stream ends, nothing falls back. */
-class OutputBlockedError extends Error {
-  name = 'OutputBlockedError';
-}
