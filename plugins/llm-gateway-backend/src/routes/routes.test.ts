@@ -709,3 +709,47 @@ describe('the gateway when providers fail', () => {
     });
   });
 });
+
+describe('the laptop default (no providers configured)', () => {
+  let env: GatewayTestEnv;
+  beforeAll(async () => {
+    env = await startGatewayBackend({ providers: () => [] });
+  });
+  afterAll(() => env.stop());
+
+  it('answers with the local model, offline, and calls the tool a message names', async () => {
+    const res = await request(env.server)
+      .post('/api/llm-gateway/v1/complete')
+      .set('authorization', bearer('alice'))
+      .send({
+        tools: [
+          {
+            name: 'tools.echo',
+            input_schema: {
+              type: 'object',
+              properties: { text: { type: 'string' } },
+            },
+          },
+        ],
+        messages: [
+          { role: 'user', content: 'please echo "hi dana@example.com"' },
+        ],
+      });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      provider: 'local',
+      model: 'pilothouse-local',
+      stopReason: 'tool_use',
+      // The placeholder the local model saw comes back as the original.
+      content: [
+        {
+          type: 'tool_use',
+          name: 'tools.echo',
+          input: { text: 'hi dana@example.com' },
+        },
+      ],
+      usage: { costUsd: 0 },
+    });
+    expect(env.upstream.requests).toHaveLength(0);
+  });
+});
