@@ -458,7 +458,33 @@ export class Gateway {
     );
     const entity = await this.resolveEntity(request.entityRef, principal);
     const conversationId = request.conversationId ?? randomUUID();
+    const findings: Finding[] = [];
+    const record = (
+      decision: AuditEntry['decision'],
+      rule: string,
+      reason: string,
+    ) =>
+      this.audit({
+        actor: principal.ref,
+        kind: 'tool',
+        target: tool.name,
+        entityRef: entity?.ref,
+        decision,
+        rule,
+        reason,
+        findings: countFindings(findings),
+        latencyMs: Date.now() - started,
+      });
+    const deny = async (
+      rule: string,
+      reason: string,
+      decision: 'deny' | 'block' = 'deny',
+    ): Promise<ToolCallOutcome> => {
+      const { id } = await record(decision, rule, reason);
+      return { decision: 'deny', reason, rule, auditId: id };
+    };
 
+    // 1. Inspect the arguments: a blocked finding stops the call here.
     const inputs: InspectionOutcome[] = [];
     const args = await mapStrings(request.arguments, async text => {
       const outcome = await this.options.inspector.inspect(text, {
@@ -469,157 +495,82 @@ export class Gateway {
       inputs.push(outcome);
       return outcome.text;
     });
-    const inputFindings = inputs.flatMap(o => o.findings);
-    const base = {
-      actor: principal.ref,
-      kind: 'tool' as const,
-      target: tool.name,
-      entityRef: entity?.ref,
-    };
+    findings.push(...inputs.flatMap(o => o.findings));
     if (inputs.some(o => o.blocked)) {
-      const reason = `blocked: the arguments contain ${this.blockedTypes(
-        inputFindings,
-      )}; the tool was not called`;
-      const record = await this.audit({
-        ...base,
-        decision: 'block',
-        rule: 'inspection',
-        reason,
-        findings: countFindings(inputFindings),
-        latencyMs: Date.now() - started,
-      });
-      return {
-        decision: 'deny',
-        reason,
-        rule: 'inspection',
-        auditId: record.id,
-      };
+      return deny(
+        'inspection',
+        `blocked: the arguments contain ${this.blockedTypes(
+          findings,
+        )}; the tool was not called`,
+        'block',
+      );
     }
-    const dataClass = maxDataClass(
-      entity?.dataClass ?? this.options.settings.defaultDataClass,
-      ...inputs.map(o => o.dataClass),
-    );
+
+    // 2. Policy, with the tool, its arguments and the entity.
     const decision = effectiveToolDecision(
       await this.options.policyEngine.decide({
         principal,
         request: {
           kind: 'tool',
-          dataClass,
+          dataClass: maxDataClass(
+            entity?.dataClass ?? this.options.settings.defaultDataClass,
+            ...inputs.map(o => o.dataClass),
+          ),
           tool: toolContext(tool),
           arguments: args,
           entity,
-          findings: inputFindings.map(f => f.type),
+          findings: findings.map(f => f.type),
         },
       }),
       tool,
     );
     if (decision.decision === 'deny') {
-      const record = await this.audit({
-        ...base,
-        decision: 'deny',
-        rule: decision.rule,
-        reason: decision.reason,
-        findings: countFindings(inputFindings),
-        latencyMs: Date.now() - started,
-      });
-      return {
-        decision: 'deny',
-        reason: decision.reason,
-        rule: decision.rule,
-        auditId: record.id,
-      };
+      return deny(decision.rule, decision.reason);
     }
+
+    // 3. `ask`: run only on an approval given for exactly this call.
     let approvalNote: string | undefined;
     if (decision.decision === 'ask') {
-      const mode = decision.approval ?? 'approval';
-      const argumentsHash = hashToolCall(tool.name, args);
-      if (request.approvalId) {
-        try {
-          await this.options.approvals.consume(request.approvalId, {
-            requester: principal.ref,
-            tool: tool.name,
-            argumentsHash,
-          });
-          approvalNote = `approval ${request.approvalId}`;
-        } catch (error) {
-          const existing = await this.options.approvals.get(request.approvalId);
-          const stillPending =
-            existing?.status === 'pending' &&
-            existing.requester === principal.ref &&
-            existing.argumentsHash === argumentsHash;
-          if (
-            !(error instanceof ConflictError || error instanceof NotFoundError)
-          ) {
-            throw error;
-          }
-          if (!stillPending) {
-            const reason = (error as Error).message;
-            const record = await this.audit({
-              ...base,
-              decision: 'deny',
-              rule: 'approval',
-              reason,
-              findings: countFindings(inputFindings),
-              latencyMs: Date.now() - started,
-            });
-            return {
-              decision: 'deny',
-              reason,
-              rule: 'approval',
-              auditId: record.id,
-            };
-          }
-        }
+      const approval = await this.settleApproval(request.approvalId, {
+        principal,
+        tool,
+        args,
+        entity,
+        decision,
+      });
+      if (approval.outcome === 'denied') {
+        return deny('approval', approval.reason);
       }
-      if (!approvalNote) {
-        const approval = await this.options.approvals.create({
-          requester: principal.ref,
-          tool: tool.name,
-          arguments: args,
-          entityRef: entity?.ref,
-          reason: decision.reason,
-          rule: decision.rule,
-          mode,
-        });
+      if (approval.outcome === 'waiting') {
+        const { record: pending } = approval;
         const reason = `${decision.reason}; ${
-          mode === 'confirm'
+          pending.mode === 'confirm'
             ? 'confirm it yourself'
             : 'it needs the approval of someone else in an approver group'
-        } (approval ${approval.id}, expires ${approval.expiresAt})`;
-        const record = await this.audit({
-          ...base,
-          decision: 'ask',
-          rule: decision.rule,
-          reason,
-          findings: countFindings(inputFindings),
-          latencyMs: Date.now() - started,
-        });
+        } (approval ${pending.id}, expires ${pending.expiresAt})`;
+        const { id } = await record('ask', decision.rule, reason);
         return {
           decision: 'ask',
           reason,
           rule: decision.rule,
-          approval: mode,
-          approvalId: approval.id,
-          auditId: record.id,
+          approval: pending.mode,
+          approvalId: pending.id,
+          auditId: id,
         };
       }
+      approvalNote = `approval ${request.approvalId}`;
     }
 
+    // 4. Run it on the server that owns it.
     let result: ToolResult;
     try {
       result = await this.options.tools.call(tool, args, caller.credentials);
     } catch (error) {
-      await this.audit({
-        ...base,
-        decision: 'error',
-        rule: decision.rule,
-        reason: (error as Error).message,
-        findings: countFindings(inputFindings),
-        latencyMs: Date.now() - started,
-      });
+      await record('error', decision.rule, (error as Error).message);
       throw error;
     }
 
+    // 5. Inspect the result; restore the caller's own placeholders.
     const outputs: InspectionOutcome[] = [];
     const inspectOut = async (text: string) => {
       const outcome = await this.options.inspector.inspect(text, {
@@ -644,36 +595,22 @@ export class Gateway {
     const structuredContent = result.structuredContent
       ? await mapStrings(result.structuredContent, inspectOut)
       : undefined;
-    const findings = [...inputFindings, ...outputs.flatMap(o => o.findings)];
+    const outputFindings = outputs.flatMap(o => o.findings);
+    findings.push(...outputFindings);
     if (outputs.some(o => o.blocked)) {
-      const reason = `blocked: the tool's result contains ${this.blockedTypes(
-        outputs.flatMap(o => o.findings),
-      )} and was withheld`;
-      const record = await this.audit({
-        ...base,
-        decision: 'block',
-        rule: 'inspection',
-        reason,
-        findings: countFindings(findings),
-        latencyMs: Date.now() - started,
-      });
-      return {
-        decision: 'deny',
-        reason,
-        rule: 'inspection',
-        auditId: record.id,
-      };
+      return deny(
+        'inspection',
+        `blocked: the tool's result contains ${this.blockedTypes(
+          outputFindings,
+        )} and was withheld`,
+        'block',
+      );
     }
-    const record = await this.audit({
-      ...base,
-      decision: 'allow',
-      rule: decision.rule,
-      reason: approvalNote
-        ? `${decision.reason} (${approvalNote})`
-        : decision.reason,
-      findings: countFindings(findings),
-      latencyMs: Date.now() - started,
-    });
+    const { id } = await record(
+      'allow',
+      decision.rule,
+      approvalNote ? `${decision.reason} (${approvalNote})` : decision.reason,
+    );
     return {
       decision: 'allow',
       result: {
@@ -682,8 +619,66 @@ export class Gateway {
         ...(structuredContent ? { structuredContent } : {}),
       },
       findings,
-      auditId: record.id,
+      auditId: id,
     };
+  }
+
+  /**
+   * For a call policy asked about: uses the approval the caller names when
+   * it was given for exactly this call; otherwise the call waits on an
+   * approval (the caller's pending one for this call, or a new one).
+   */
+  private async settleApproval(
+    approvalId: string | undefined,
+    call: {
+      principal: Principal;
+      tool: CatalogTool;
+      args: Record<string, unknown>;
+      entity?: EntityContext;
+      decision: PolicyDecision;
+    },
+  ): Promise<
+    | { outcome: 'approved' }
+    | { outcome: 'waiting'; record: ApprovalRecord }
+    | { outcome: 'denied'; reason: string }
+  > {
+    const { approvals } = this.options;
+    const { principal, tool, args, decision } = call;
+    if (approvalId) {
+      const argumentsHash = hashToolCall(tool.name, args);
+      try {
+        await approvals.consume(approvalId, {
+          requester: principal.ref,
+          tool: tool.name,
+          argumentsHash,
+        });
+        return { outcome: 'approved' };
+      } catch (error) {
+        if (
+          !(error instanceof ConflictError || error instanceof NotFoundError)
+        ) {
+          throw error;
+        }
+        const existing = await approvals.get(approvalId);
+        const stillPending =
+          existing?.status === 'pending' &&
+          existing.requester === principal.ref &&
+          existing.argumentsHash === argumentsHash;
+        if (!stillPending) {
+          return { outcome: 'denied', reason: (error as Error).message };
+        }
+      }
+    }
+    const record = await approvals.create({
+      requester: principal.ref,
+      tool: tool.name,
+      arguments: args,
+      entityRef: call.entity?.ref,
+      reason: decision.reason,
+      rule: decision.rule,
+      mode: decision.approval ?? 'approval',
+    });
+    return { outcome: 'waiting', record };
   }
 
   // --- approvals -------------------------------------------------------------
@@ -1131,4 +1126,3 @@ export class Gateway {
     return this.options.auditLog.append(entry);
   }
 }
-
