@@ -291,6 +291,25 @@ describe('the gateway over HTTP', () => {
       });
     });
 
+    it('never sends confidential data to a cloud model', async () => {
+      const error = await openai()
+        .chat.completions.create(
+          {
+            model: 'cloud-backup',
+            messages: [{ role: 'user', content: 'the payments runbook says' }],
+          },
+          {
+            headers: {
+              'x-pilothouse-entity-ref': 'component:default/payments',
+            },
+          },
+        )
+        .catch(e => e);
+      expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
+      expect(error.message).toMatch(/may not receive confidential data/);
+      expect(env.upstream.requests).toHaveLength(0);
+    });
+
     it('lists the models', async () => {
       const models = await openai().models.list();
       expect(models.data.map(m => m.id).sort()).toEqual([
