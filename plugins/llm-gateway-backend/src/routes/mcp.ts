@@ -132,6 +132,10 @@ function createServer(gateway: Gateway, caller: Caller): Server {
  * result to the model (which can explain or change course) but treat a
  * non-2xx response as a broken connection. The caller's identity is checked
  * at the HTTP level, so a missing or bad token is a real 401.
+ *
+ * Unlike the standalone MCP servers (packages/mcp-common), no Host/Origin
+ * check is needed against DNS rebinding: every request must carry a
+ * Backstage token, which a rebound browser page does not have.
  */
 export function addMcpRoutes(
   router: Router,

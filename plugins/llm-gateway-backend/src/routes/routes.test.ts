@@ -79,6 +79,16 @@ describe('the gateway over HTTP', () => {
       expect(error).toBeInstanceOf(Anthropic.PermissionDeniedError);
       expect(error.status).toBe(403);
       expect(error.message).toMatch(/SECRET:aws-access-key/);
+      // Streamed: refused before the stream starts, with the same status.
+      const streamed = await anthropic()
+        .messages.stream({
+          model: 'cloud-small',
+          max_tokens: 100,
+          messages: [{ role: 'user', content: `my key is ${AWS_EXAMPLE_KEY}` }],
+        })
+        .finalMessage()
+        .catch(e => e);
+      expect(streamed).toBeInstanceOf(Anthropic.PermissionDeniedError);
       expect(env.upstream.requests).toHaveLength(0);
     });
 
@@ -231,6 +241,16 @@ describe('the gateway over HTTP', () => {
         .catch(e => e);
       expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
       expect(error.message).toMatch(/SECRET:aws-access-key/);
+      const streamed = await openai()
+        .chat.completions.create({
+          model: 'cloud-backup',
+          stream: true,
+          messages: [
+            { role: 'user', content: `deploy with ${AWS_EXAMPLE_KEY}` },
+          ],
+        })
+        .catch(e => e);
+      expect(streamed).toBeInstanceOf(OpenAI.PermissionDeniedError);
       expect(env.upstream.requests).toHaveLength(0);
     });
 

@@ -78,7 +78,8 @@ export function addV1Routes(router: Router, deps: V1RouteDeps) {
     const body = parseBody(inspectRequestSchema, req.body);
     const caller = await callerOf(deps, req, res);
     if (body.asUser && body.asUser !== caller.principal.ref) {
-      // The playground inspects as another user: admins only.
+      // The playground inspects as another user: admins only. The user's
+      // groups are not looked up, so group-based rules see only the user.
       await requirePermission(req, llmGatewayAdminPermission);
       caller.principal = {
         ref: body.asUser,
