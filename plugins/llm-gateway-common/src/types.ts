@@ -66,8 +66,7 @@ export const DATA_CLASSES = [
 
 export type DataClass = (typeof DATA_CLASSES)[number];
 
-export const DATA_CLASSIFICATION_ANNOTATION =
-  'pilothouse.io/data-classification';
+export const DATA_CLASSIFICATION_ANNOTATION = 'pilothouse.io/data-classification';
 
 /** A policy's answer. */
 export type Decision = 'allow' | 'deny' | 'ask';

@@ -83,11 +83,7 @@ export interface PolicyStore {
     author: string,
     comment?: string,
   ): Promise<PolicyDocument>;
-  restore(
-    name: string,
-    version: number,
-    author: string,
-  ): Promise<PolicyDocument>;
+  restore(name: string, version: number, author: string): Promise<PolicyDocument>;
 }
 
 /** Looks up the catalog entity a request concerns, with its data class. */
