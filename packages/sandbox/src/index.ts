@@ -9,6 +9,14 @@ import { runSandboxCli } from './cli';
 export { startSandbox, findDefaultSeedFile, sandboxKubeconfig } from './server';
 export type { SandboxOptions, RunningSandbox } from './server';
 export { runSandboxCli } from './cli';
+// A stand-in model provider (Anthropic and OpenAI APIs) for tests and benchmarks.
+export { startLlmStandIn } from './llm';
+export type {
+  LlmStandInBehaviour,
+  LlmStandInOptions,
+  RecordedLlmRequest,
+  RunningLlmStandIn,
+} from './llm';
 
 // Run as a program (`node dist/index.js`), not when imported as a library.
 if (require.main === module) {

@@ -6,23 +6,27 @@ import type {
 } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { createAnthropicRouter } from './routes/anthropic';
 import { addAuditRoutes } from './routes/audit';
 import { explainBodyErrors } from './routes/bodyErrors';
 import { addInspectRoutes } from './routes/inspect';
+import { addMcpRoutes } from './routes/mcp';
+import { createOpenAiRouter } from './routes/openai';
 import { addPolicyRoutes } from './routes/policies';
 import { addQuotaRoutes, quotaRetryAfter } from './routes/quotas';
-import type { PolicyParts } from './services/Policy';
-import type { AuditLog, Inspector, Quotas } from './services/types';
+import { addV1Routes } from './routes/v1';
+import type { Gateway } from './services/Gateway';
+import type { GatewayParts } from './services/parts';
 
 export interface RouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
-  policy: PolicyParts;
-  inspector: Inspector;
-  auditLog: AuditLog;
-  quotas: Quotas;
+  gateway: Gateway;
+  parts: GatewayParts;
+  /** Larger bodies are refused with 413. */
+  maxBodyBytes: number;
 }
 
 /**
@@ -33,27 +37,45 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { logger, httpAuth, userInfo, permissions, policy, auditLog, quotas } =
-    options;
   const router = Router();
-  router.use(express.json({ limit: '1mb' }));
+  // The compat APIs parse their own bodies, so that even a 413 or bad JSON
+  // comes back in the error shape their clients read.
+  router.use('/anthropic', createAnthropicRouter(options));
+  router.use('/openai', createOpenAiRouter(options));
+  router.use(express.json({ limit: options.maxBodyBytes }));
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  addPolicyRoutes(router, {
-    ...policy,
+  const { logger, httpAuth, userInfo, permissions, parts } = options;
+  // Inspection (and the playground's asUser), detectors and DLP rules.
+  addInspectRoutes(router, {
     logger,
     httpAuth,
+    userInfo,
     permissions,
-    audit: auditLog,
+    inspector: parts.inspector,
+    entityResolver: parts.entityResolver,
+    policyEngine: parts.policyEngine,
+    auditLog: parts.auditLog,
   });
-  addInspectRoutes(router, {
-    ...options,
-    entityResolver: policy.entities,
-    policyEngine: policy.engine,
+  if (parts.policy) {
+    addPolicyRoutes(router, {
+      ...parts.policy,
+      logger,
+      httpAuth,
+      permissions,
+      audit: parts.auditLog,
+    });
+  }
+  addAuditRoutes(router, {
+    auditLog: parts.auditLog,
+    httpAuth,
+    userInfo,
+    permissions,
   });
-  addAuditRoutes(router, { auditLog, httpAuth, userInfo, permissions });
-  addQuotaRoutes(router, { quotas, httpAuth, permissions });
+  addQuotaRoutes(router, { quotas: parts.quotas, httpAuth, permissions });
+  addV1Routes(router, options);
+  addMcpRoutes(router, options);
   router.use(explainBodyErrors());
   // Last: quota refusals from any route above get their Retry-After.
   router.use(quotaRetryAfter);

@@ -1,4 +1,5 @@
 import type {
+  ApprovalRecord,
   AuditRecord,
   DataClass,
   Decision,
@@ -208,6 +209,8 @@ export interface PolicyEvaluateResponse {
 export interface ProviderStatus {
   id: string;
   type: ProviderType;
+  /** Runs on this machine or inside the organisation's network. */
+  local: boolean;
   models: string[];
   /** Most sensitive data class this provider may receive. */
   maxDataClass: DataClass;
@@ -292,4 +295,15 @@ export interface AuditVerification {
   /** Set when only a range of records was verified. */
   fromSeq?: number;
   toSeq?: number;
+}
+
+/** `GET /v1/approvals`: the caller's own, and the ones they may decide. */
+export interface ApprovalListResponse {
+  approvals: Array<ApprovalRecord & { canDecide: boolean }>;
+}
+
+/** `POST /v1/approvals/:id/approve` and `/reject`. */
+export interface ApprovalDecisionRequest {
+  /** Optional note kept in the audit log. */
+  comment?: string;
 }

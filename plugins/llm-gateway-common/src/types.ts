@@ -236,6 +236,39 @@ export type ToolCallOutcome =
       auditId: string;
     };
 
+export type ApprovalStatus =
+  | 'pending'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'used';
+
+/**
+ * A tool call that policy answered with `ask`: it runs once, for exactly
+ * these arguments, after the right person said yes and before it expires.
+ */
+export interface ApprovalRecord {
+  id: string;
+  /** Who asked for the call. */
+  requester: string;
+  /** `server.tool`. */
+  tool: string;
+  /** Exactly what will run (after inspection). */
+  arguments: Record<string, unknown>;
+  /** sha256 of the canonical tool and arguments: binds the approval to the call. */
+  argumentsHash: string;
+  entityRef?: string;
+  /** Why policy asked. */
+  reason: string;
+  rule?: string;
+  mode: ApprovalMode;
+  status: ApprovalStatus;
+  decidedBy?: string;
+  decidedAt?: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
 /** A tool as the gateway offers it to a caller (only the ones they may use). */
 export interface GatewayTool {
   /** `server.tool`: unique across servers. */

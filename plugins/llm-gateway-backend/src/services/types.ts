@@ -199,6 +199,8 @@ export interface ModelProvider {
   }>;
   /** Most sensitive data class this provider may receive. */
   maxDataClass: DataClass;
+  /** How long the gateway waits for it (for streams: between two events). */
+  timeoutMs?: number;
   complete(
     request: ProviderRequest,
     signal?: AbortSignal,
@@ -211,12 +213,28 @@ export interface ModelProvider {
 
 /** Picks providers for a request: by data class, then cost, then health. */
 export interface ModelRouter {
-  /** Candidates in the order to try; empty when no provider may take the class. */
+  /**
+   * Candidates in the order to try: providers that may take the class (and
+   * serve the model, when one is named), cheapest first, healthy before
+   * unhealthy at equal cost. Empty when no provider may take the class;
+   * InputError when no provider serves the named model.
+   */
   candidates(request: {
     model?: string;
     dataClass: DataClass;
   }): Array<{ provider: ModelProvider; model: string }>;
-  reportSuccess(providerId: string): void;
-  reportFailure(providerId: string, error: Error): void;
+  /**
+   * Runs one call to a provider through its circuit breaker and timeout.
+   * `touch()` restarts the timeout (streams call it on every event, so the
+   * timeout bounds silence, not length). Throws ServiceUnavailableError when
+   * the breaker is open or the provider timed out; otherwise the provider's
+   * own error. A call aborted by the caller's signal is not held against the
+   * provider.
+   */
+  execute<T>(
+    providerId: string,
+    fn: (call: { signal: AbortSignal; touch(): void }) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T>;
   status(): ProviderStatus[];
 }

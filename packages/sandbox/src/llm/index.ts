@@ -1,0 +1,7 @@
+export { startLlmStandIn } from './standIn';
+export type {
+  LlmStandInBehaviour,
+  LlmStandInOptions,
+  RecordedLlmRequest,
+  RunningLlmStandIn,
+} from './standIn';

@@ -1,0 +1,96 @@
+import type {
+  HttpAuthService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import type { Request, Response } from 'express';
+import type { ZodType, ZodTypeDef } from 'zod';
+import type { Caller } from '../services/Gateway';
+import { resolvePrincipal } from '../services/principal';
+
+/** What every route module needs to know who is calling. */
+export interface CallerDeps {
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+}
+
+/**
+ * The caller from the request's Backstage token (user or service), never
+ * from the body; the signal aborts when the client goes away.
+ */
+export async function callerOf(
+  deps: CallerDeps,
+  req: Request,
+  res: Response,
+): Promise<Caller> {
+  const credentials = await deps.httpAuth.credentials(req, {
+    allow: ['user', 'service'],
+  });
+  const principal = await resolvePrincipal(credentials, deps.userInfo);
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return { principal, credentials, signal: controller.signal };
+}
+
+/** Parses a body with zod; a failure names the first wrong field. */
+export function parseBody<T>(
+  schema: ZodType<T, ZodTypeDef, unknown>,
+  body: unknown,
+): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map(
+    issue =>
+      `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`,
+  );
+  throw new InputError(`Invalid request: ${issues.join('; ')}`);
+}
+
+/** Starts a server-sent events response. */
+export function startSse(res: Response) {
+  res.status(200);
+  res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+  res.setHeader('cache-control', 'no-cache, no-transform');
+  res.setHeader('x-accel-buffering', 'no');
+  res.flushHeaders();
+}
+
+/** The HTTP status an error stands for (Backstage errors, body-parser, 429s). */
+export function statusOf(error: unknown): number {
+  const e = error as { name?: string; statusCode?: number; status?: number };
+  const explicit = e?.statusCode ?? e?.status;
+  if (typeof explicit === 'number' && explicit >= 400 && explicit < 600) {
+    return explicit;
+  }
+  switch (e?.name) {
+    case 'InputError':
+      return 400;
+    case 'AuthenticationError':
+      return 401;
+    case 'NotAllowedError':
+      return 403;
+    case 'NotFoundError':
+      return 404;
+    case 'ConflictError':
+      return 409;
+    case 'ServiceUnavailableError':
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+/** The message to show; body-parser's and internal errors get a clear one. */
+export function messageOf(error: unknown, status: number): string {
+  const e = error as { type?: string; message?: string; limit?: number };
+  if (e?.type === 'entity.too.large') {
+    return `The request body is larger than the gateway accepts (${e.limit} bytes)`;
+  }
+  if (e?.type === 'entity.parse.failed') {
+    return `The request body is not valid JSON: ${e.message}`;
+  }
+  if (status === 500) return 'The gateway failed to handle the request';
+  return e?.message ?? String(error);
+}

@@ -1,0 +1,2 @@
+export { Gateway } from './Gateway';
+export type { Caller, GatewayOptions, GatewaySettings } from './Gateway';

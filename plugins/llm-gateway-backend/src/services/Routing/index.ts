@@ -1,0 +1,2 @@
+export { DefaultModelRouter, mayReceive } from './DefaultModelRouter';
+export type { BreakerOptions } from './DefaultModelRouter';
