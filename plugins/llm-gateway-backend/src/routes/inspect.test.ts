@@ -67,6 +67,8 @@ describe('POST /v1/inspect', () => {
       text: 'Mail [EMAIL_1] about card [CREDIT_CARD_1]',
       decision: 'allow',
       dataClass: 'confidential',
+      // The policy's words for the decision.
+      reason: expect.any(String),
     });
   });
 
