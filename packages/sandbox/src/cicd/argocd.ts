@@ -32,6 +32,35 @@ function headRevision(app: KubeObject): string {
   return commitSha(repoOf(app), HEAD_COMMIT);
 }
 
+/** Which of the repository's commits (1..HEAD_COMMIT) a SHA, or a 7+ character prefix of one, names. */
+function commitNumber(app: KubeObject, revision: string): number | undefined {
+  const repo = repoOf(app);
+  const wanted = revision.toLowerCase();
+  if (!/^[0-9a-f]{7,40}$/.test(wanted)) {
+    return undefined;
+  }
+  return Array.from({ length: HEAD_COMMIT }, (_, i) => i + 1).find(n =>
+    commitSha(repo, n).startsWith(wanted),
+  );
+}
+
+/**
+ * Resolves a sync's revision to a commit SHA, as Argo CD does before it
+ * records history: the branch names and HEAD are the repository's head.
+ * History then only holds SHAs, whose metadata the Argo CD card looks up.
+ */
+function resolveRevision(
+  app: KubeObject,
+  revision: string | undefined,
+): string | undefined {
+  const symbolic = ['HEAD', 'main', app.spec.source.targetRevision];
+  if (!revision || symbolic.includes(revision)) {
+    return headRevision(app);
+  }
+  const n = commitNumber(app, revision);
+  return n === undefined ? undefined : commitSha(repoOf(app), n);
+}
+
 function list(value: unknown): string[] {
   if (!value) {
     return [];
@@ -165,9 +194,7 @@ export function createArgoCdRouter(ctx: SandboxContext): Router {
         return;
       }
       const repo = repoOf(app);
-      const n = Array.from({ length: HEAD_COMMIT }, (_, i) => i + 1).find(
-        i => commitSha(repo, i) === req.params.revision,
-      );
+      const n = commitNumber(app, req.params.revision);
       if (!n) {
         argoError(
           res,
@@ -202,7 +229,17 @@ export function createArgoCdRouter(ctx: SandboxContext): Router {
       argoError(res, 400, `invalid sync request: ${body.error.message}`);
       return;
     }
-    const revision = body.data.revision || headRevision(app);
+    const revision = resolveRevision(app, body.data.revision);
+    if (!revision) {
+      argoError(
+        res,
+        400,
+        `unable to resolve '${body.data.revision}' to a commit SHA in ${repoOf(
+          app,
+        )}`,
+      );
+      return;
+    }
     if (body.data.dryRun) {
       res.json(app);
       return;

@@ -113,6 +113,77 @@ describe('sandbox CI/CD APIs (Argo CD, Argo Rollouts, GitHub Actions)', () => {
     );
   });
 
+  it('answers every request the Argo CD entity card makes, for every annotated component', async () => {
+    for (const a of componentAnnotations()) {
+      // The overview card: GET the application named by argocd/app-name.
+      const { status, body: app } = await json(
+        `${argo}/applications/${a['argocd/app-name']}`,
+      );
+      expect(status).toBe(200);
+      expect(app).toEqual(
+        expect.objectContaining({
+          metadata: expect.objectContaining({
+            name: a['argocd/app-name'],
+            namespace: expect.any(String),
+          }),
+          status: expect.objectContaining({
+            sync: expect.objectContaining({ status: expect.any(String) }),
+            health: expect.objectContaining({ status: expect.any(String) }),
+          }),
+        }),
+      );
+      // The history: each deploy's revision metadata.
+      expect(app.status.history.length).toBeGreaterThan(0);
+      for (const entry of app.status.history) {
+        const meta = await json(
+          `${argo}/applications/${app.metadata.name}/revisions/${entry.revision}/metadata`,
+        );
+        expect(meta.status).toBe(200);
+        expect(meta.body).toEqual({
+          author: expect.any(String),
+          date: expect.any(String),
+          message: expect.stringContaining(a['github.com/project-slug']),
+          tags: [],
+        });
+      }
+    }
+    const unknown = await json(
+      `${argo}/applications/payments/revisions/${'0'.repeat(40)}/metadata`,
+    );
+    expect(unknown.status).toBe(404);
+  });
+
+  it('records a synced branch name as the commit it resolves to, so its history has metadata', async () => {
+    const synced = await json(`${argo}/applications/orders/sync`, {
+      method: 'POST',
+      body: JSON.stringify({ revision: 'main' }),
+    });
+    expect(synced.status).toBe(200);
+    const deployed = synced.body.status.history.at(-1).revision;
+    expect(deployed).toMatch(/^[0-9a-f]{40}$/);
+    expect(synced.body.status.sync).toEqual(
+      expect.objectContaining({ status: 'Synced', revision: deployed }),
+    );
+    const meta = await json(
+      `${argo}/applications/orders/revisions/${deployed}/metadata`,
+    );
+    expect(meta.body.message).toBe('Commit 4 of pilothouse-demo/orders');
+
+    // A short SHA names the same commit; something that is no commit is refused.
+    const first = synced.body.status.history[0].revision;
+    const byShortSha = await json(`${argo}/applications/orders/sync`, {
+      method: 'POST',
+      body: JSON.stringify({ revision: first.slice(0, 7) }),
+    });
+    expect(byShortSha.body.status.history.at(-1).revision).toBe(first);
+    const unknown = await json(`${argo}/applications/orders/sync`, {
+      method: 'POST',
+      body: JSON.stringify({ revision: 'no-such-branch' }),
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toMatch(/unable to resolve 'no-such-branch'/);
+  });
+
   it('syncs and rolls back an application, keeping history across a restart', async () => {
     const before = (await json(`${argo}/applications/orders`)).body;
     expect(before.status.sync.status).toBe('OutOfSync');
