@@ -6,6 +6,7 @@ import notificationsPlugin from '@backstage/plugin-notifications/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import searchPlugin from '@backstage/plugin-search/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import llmGatewayPlugin from '@pilothouse/plugin-llm-gateway/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { signInModule } from './modules/signIn';
@@ -23,6 +24,7 @@ export default createApp({
     homePlugin,
     notificationsPlugin,
     userSettingsPlugin,
+    llmGatewayPlugin,
     navModule,
     homeModule,
     signInModule,
