@@ -37,6 +37,7 @@ import {
   ReadOnlyNote,
   useGatewayAccess,
 } from '../GatewayAccess';
+import { useLastDefined } from '../../hooks/useLastDefined';
 import { ActionSelect } from './ActionSelect';
 import { DlpRuleDialog } from './DlpRuleDialog';
 
@@ -240,6 +241,7 @@ function DlpRulesCard() {
   const [rules, setRules] = useState<DlpRule[]>();
   const [editing, setEditing] = useState<{ index?: number }>();
   const [deleting, setDeleting] = useState<DlpRule>();
+  const deleteShown = useLastDefined(deleting);
   const [deleteError, setDeleteError] = useState<string>();
 
   useEffect(() => {
@@ -366,10 +368,10 @@ function DlpRulesCard() {
       )}
 
       <Dialog open={!!deleting} onClose={() => setDeleting(undefined)}>
-        <DialogTitle>Delete the rule {deleting?.name}?</DialogTitle>
+        <DialogTitle>Delete the rule {deleteShown?.name}?</DialogTitle>
         <DialogContent>
           <DialogContentText>
-            The gateway stops finding {deleting?.name} in new requests. Past
+            The gateway stops finding {deleteShown?.name} in new requests. Past
             audit records keep their counts.
           </DialogContentText>
         </DialogContent>

@@ -28,6 +28,7 @@ import { llmGatewayApiRef } from '../../api';
 import { describeError } from '../../describeError';
 import { UnifiedDiff } from '../UnifiedDiff';
 import { useGatewayAccess } from '../GatewayAccess';
+import { useLastDefined } from '../../hooks/useLastDefined';
 
 const originLabels: Record<PolicyDocument['origin'], string> = {
   file: 'repository file',
@@ -51,6 +52,9 @@ export function PolicyHistory(props: {
   );
   const [shownDiff, setShownDiff] = useState<PolicyVersionSummary>();
   const [restoring, setRestoring] = useState<PolicyVersionSummary>();
+  // What the dialogs show, kept while they close.
+  const diffShown = useLastDefined(shownDiff);
+  const restoreShown = useLastDefined(restoring);
   const [restoreBusy, setRestoreBusy] = useState(false);
   const [restoreError, setRestoreError] = useState<string>();
 
@@ -142,15 +146,15 @@ export function PolicyHistory(props: {
         maxWidth="md"
       >
         <DialogTitle>
-          Changes in version {shownDiff?.version} of {name}
+          Changes in version {diffShown?.version} of {name}
         </DialogTitle>
         <DialogContent>
-          {shownDiff?.comment && (
+          {diffShown?.comment && (
             <DialogContentText sx={{ mb: 2 }}>
-              {shownDiff.author}: {shownDiff.comment}
+              {diffShown.author}: {diffShown.comment}
             </DialogContentText>
           )}
-          {shownDiff && <UnifiedDiff diff={shownDiff.diff} />}
+          {diffShown && <UnifiedDiff diff={diffShown.diff} />}
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setShownDiff(undefined)}>Close</Button>
@@ -159,12 +163,12 @@ export function PolicyHistory(props: {
 
       <Dialog open={!!restoring} onClose={() => confirmRestore(undefined)}>
         <DialogTitle>
-          Restore version {restoring?.version} of {name}?
+          Restore version {restoreShown?.version} of {name}?
         </DialogTitle>
         <DialogContent>
           <DialogContentText>
-            The gateway saves the content of version {restoring?.version} as a
-            new version {currentVersion + 1} and applies it to new requests.
+            The gateway saves the content of version {restoreShown?.version} as
+            a new version {currentVersion + 1} and applies it to new requests.
             Version {currentVersion} stays in the history.
           </DialogContentText>
           {restoreError && (
@@ -180,7 +184,7 @@ export function PolicyHistory(props: {
             disabled={restoreBusy}
             onClick={() => restore(restoring!.version)}
           >
-            Restore version {restoring?.version}
+            Restore version {restoreShown?.version}
           </Button>
         </DialogActions>
       </Dialog>
