@@ -39,6 +39,7 @@ describe('App behind the sign-in proxy', () => {
       'Catalog',
       'APIs',
       'Create',
+      'AI Gateway',
       'Unprocessed Entities',
       'Notifications',
       'Settings',

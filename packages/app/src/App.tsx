@@ -6,6 +6,7 @@ import notificationsPlugin from '@backstage/plugin-notifications/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import searchPlugin from '@backstage/plugin-search/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import llmGatewayPlugin from '@pilothouse/plugin-llm-gateway/alpha';
 import { argocdPlugin } from './modules/argocd';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
@@ -25,6 +26,7 @@ export default createApp({
     notificationsPlugin,
     userSettingsPlugin,
     argocdPlugin,
+    llmGatewayPlugin,
     navModule,
     homeModule,
     signInModule,

@@ -1,0 +1,1 @@
+export { DecisionChip } from './DecisionChip';

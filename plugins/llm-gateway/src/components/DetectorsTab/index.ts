@@ -1,0 +1,1 @@
+export { DetectorsTab } from './DetectorsTab';

@@ -1,0 +1,1 @@
+export { EntityRefPicker } from './EntityRefPicker';

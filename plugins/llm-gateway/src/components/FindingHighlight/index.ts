@@ -1,0 +1,2 @@
+export { FindingHighlight, describeFinding } from './FindingHighlight';
+export { findingColor } from './findingColors';

@@ -1,0 +1,6 @@
+export {
+  GatewayAccessGate,
+  ReadOnlyNote,
+  useGatewayAccess,
+} from './GatewayAccess';
+export type { GatewayAccess } from './GatewayAccess';

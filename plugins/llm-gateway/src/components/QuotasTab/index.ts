@@ -1,0 +1,1 @@
+export { QuotasTab } from './QuotasTab';
