@@ -112,6 +112,12 @@ end
 begin "build"
 yarn workspace app build
 yarn build:backend
+# The MCP servers' documented command line: node packages/mcp-<name>/dist/index.js
+for server in kubernetes cicd aws; do
+  yarn workspace "@pilothouse/mcp-$server" build
+  node "packages/mcp-$server/dist/index.js" --help >/dev/null ||
+    { echo "mcp-$server: the built command line does not start" >&2; exit 1; }
+done
 end
 
 # --- end to end ------------------------------------------------------------------
