@@ -10,9 +10,10 @@
  * and gateway calls take turns in blocks, so load from other work on the
  * machine falls on both.
  *
- * The gateway runs with the parts that `services/parts.ts` wires (the real
- * inspector, policy engine, audit log and quotas); where they are not wired
- * yet it says so in the report and uses the test parts of src/__testUtils__.
+ * The gateway runs on the parts that `services/parts.ts` builds: the real
+ * inspector, the CEL policy engine with the repository's policies/gateway
+ * files, the catalog entity resolver, the database audit log (SQLite in
+ * memory) and quotas (in memory, limits raised so the run is not refused).
  *
  * Run alone: node --require @backstage/cli-node/config/nodeTransform.cjs
  *   plugins/llm-gateway-backend/bench/gateway.bench.ts [--quick] [--json]
@@ -20,16 +21,24 @@
 
 import Anthropic from '@anthropic-ai/sdk';
 import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ReportRow, runBenchmark, summarize } from '@pilothouse/bench';
 import { startLlmStandIn } from '@pilothouse/sandbox';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { AWS_EXAMPLE_KEY, testParts } from '../src/__testUtils__/parts';
+import {
+  repoCatalogEntities,
+  repoPolicyDirectory,
+} from '../src/__fixtures__/repository';
+import { AWS_ACCESS_KEY } from '../src/__testUtils__/testBackend';
 import { createLlmGatewayPlugin } from '../src/plugin';
 import { GatewayParts, createGatewayParts } from '../src/services/parts';
 
@@ -52,8 +61,30 @@ const CONFIG = {
       },
     ],
     routing: { maxConcurrentCalls: 256 },
+    policy: { directory: repoPolicyDirectory },
+    quotas: {
+      defaults: {
+        user: { requestsPerMinute: 1_000_000, tokensPerDay: 1_000_000_000 },
+        team: { requestsPerMinute: 1_000_000, tokensPerDay: 1_000_000_000 },
+      },
+    },
   },
 };
+
+/** The benchmark's caller: a payments-team member, as in catalog/org.yaml. */
+const USER = 'user:default/alice';
+const userInfo = createServiceFactory({
+  service: coreServices.userInfo,
+  deps: {},
+  factory: () => ({
+    async getUserInfo() {
+      return {
+        userEntityRef: USER,
+        ownershipEntityRefs: [USER, 'group:default/payments-team'],
+      };
+    },
+  }),
+});
 
 /** Text of the kinds a gateway sees, with some PII and secrets in it. */
 function mixedCorpus(bytes: number): string[] {
@@ -63,7 +94,7 @@ function mixedCorpus(bytes: number): string[] {
     'export function retry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {\n  return fn().catch(e => (attempts > 1 ? retry(fn, attempts - 1) : Promise.reject(e)));\n}\n',
     '2026-11-25T10:00:00Z level=error msg="upstream timeout" service=checkout pod=checkout-7d9f ip=10.2.3.4 latency_ms=30012\n',
     `{"user":"u-1234","card":"4111 1111 1111 1111","iban":"DE89 3704 0044 0532 0130 00","note":"refund"}\n`,
-    `aws configure set aws_access_key_id ${AWS_EXAMPLE_KEY}\n`,
+    `aws configure set aws_access_key_id ${AWS_ACCESS_KEY}\n`,
     'Kubernetes schedules pods onto nodes; a Deployment keeps the desired number of replicas running and rolls out changes gradually.\n',
   ];
   const chunks: string[] = [];
@@ -80,19 +111,6 @@ function mixedCorpus(bytes: number): string[] {
   return chunks;
 }
 
-async function buildParts(): Promise<{ parts: GatewayParts; real: boolean }> {
-  try {
-    const parts = await createGatewayParts({
-      config: new ConfigReader(CONFIG),
-      logger: mockServices.logger.mock(),
-      database: mockServices.database.mock(),
-    } as any);
-    return { parts, real: true };
-  } catch {
-    return { parts: testParts(), real: false };
-  }
-}
-
 runBenchmark({
   name: 'llm-gateway',
   title:
@@ -102,15 +120,21 @@ runBenchmark({
     const rounds = quick ? 4 : 20;
     const upstream = await startLlmStandIn();
     CONFIG.llmGateway.providers[0].baseUrl = upstream.url;
-    const { parts, real } = await buildParts();
-    const { server } = await startTestBackend({
+    let parts: GatewayParts | undefined;
+    const backend = await startTestBackend({
       features: [
-        createLlmGatewayPlugin({ parts: async () => parts }),
+        // The default parts, kept to time the inspector on its own below.
+        createLlmGatewayPlugin({
+          parts: async env => (parts = await createGatewayParts(env)),
+        }),
         mockServices.rootConfig.factory({ data: CONFIG }),
+        catalogServiceMock.factory({ entities: repoCatalogEntities() }),
+        userInfo,
       ],
     });
+    const { server } = backend;
     const { port } = server.address() as AddressInfo;
-    const token = mockCredentials.user.token('user:default/bench');
+    const token = mockCredentials.user.token(USER);
 
     const direct = new Anthropic({
       baseURL: upstream.url,
@@ -160,15 +184,15 @@ runBenchmark({
     const corpus = mixedCorpus(quick ? 1 << 20 : 8 << 20);
     const corpusBytes = corpus.reduce((n, c) => n + Buffer.byteLength(c), 0);
     const principal = {
-      ref: 'user:default/bench',
+      ref: USER,
       type: 'user' as const,
-      groups: [],
+      groups: [USER, 'group:default/payments-team'],
     };
     const inspectSamples: number[] = [];
     const inspectStarted = performance.now();
     for (const [i, chunk] of corpus.entries()) {
       const started = performance.now();
-      await parts.inspector.inspect(chunk, {
+      await parts!.inspector.inspect(chunk, {
         direction: 'input',
         principal,
         conversationId: `bench-${i % 16}`,
@@ -185,7 +209,7 @@ runBenchmark({
     }
     const mbPerSecond = corpusBytes / 1e6 / inspectSeconds;
 
-    server.close();
+    await backend.stop();
     await upstream.close();
 
     const rows: ReportRow[] = [
@@ -204,9 +228,7 @@ runBenchmark({
       },
       {
         group: 'inspection of one 4 KiB chunk of mixed text',
-        label: real
-          ? 'the gateway inspector'
-          : 'test inspector (real parts not wired)',
+        label: 'the gateway inspector',
         summary: summarize(inspectSamples),
         perSecond: corpus.length / inspectSeconds,
         baselines: [
@@ -221,7 +243,6 @@ runBenchmark({
         rounds,
         block: BLOCK,
         corpusMiB: Math.round((corpusBytes / 2 ** 20) * 10) / 10,
-        realParts: real,
       },
       rows,
       notes: [
@@ -233,11 +254,6 @@ runBenchmark({
         ).toFixed(
           1,
         )} MB of prose, code, logs and JSON with e-mail addresses, phone numbers, card numbers, IBANs and an AWS key`,
-        ...(real
-          ? []
-          : [
-              'the inspector, policy engine, audit log and quotas were not wired (services/parts.ts), so the test parts stood in: rerun after the merge for real figures',
-            ]),
       ],
     };
   },

@@ -7,26 +7,49 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startLlmStandIn, RunningLlmStandIn } from '@pilothouse/sandbox';
+import type { Knex } from 'knex';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Server } from 'node:http';
+import {
+  repoCatalogEntities,
+  repoPolicyDirectory,
+} from '../__fixtures__/repository';
 import { createLlmGatewayPlugin } from '../plugin';
-import type { GatewayParts } from '../services/parts';
-import { testParts } from './parts';
+import { createGatewayParts, GatewayParts } from '../services/parts';
 
-/** Users of the tests and their groups. */
-export const GROUPS: Record<string, string[]> = {
-  'user:default/alice': ['group:default/team-a'],
-  'user:default/bob': ['group:default/sre'],
-  'user:default/carol': ['group:default/team-a'],
-};
+/**
+ * An AWS access key id, built at run time so no scanner flags the file. Not
+ * the documented example key: secretlint lets that one through on purpose.
+ */
+export const AWS_ACCESS_KEY = ['AKIA', 'Z7VRSQ5TJN2XHP4Y'].join('');
+
+/**
+ * The repository's catalog (catalog/*.yaml): alice is in payments-team
+ * (owner of the confidential, production `payments`), bob in sre (an
+ * approver), carol in platform-admins and platform-team (owner of the
+ * experimental `notifications`).
+ */
+const CATALOG: Entity[] = repoCatalogEntities();
+
+/** Each user's groups as the catalog declares them (spec.memberOf). */
+export const GROUPS: Record<string, string[]> = Object.fromEntries(
+  CATALOG.filter(e => e.kind === 'User').map(user => [
+    `user:default/${user.metadata.name}`,
+    ((user.spec?.memberOf as string[] | undefined) ?? []).map(
+      g => `group:default/${g}`,
+    ),
+  ]),
+);
 
 export const tokenOf = (user: string) =>
   mockCredentials.user.token(`user:default/${user}`);
 export const bearer = (user: string) => `Bearer ${tokenOf(user)}`;
 
-/** userInfo with the groups above (the mock gives every user none). */
+/** userInfo with the catalog's groups (the mock gives every user none). */
 const userInfoFactory = createServiceFactory({
   service: coreServices.userInfo,
   deps: {},
@@ -46,19 +69,36 @@ export const TOOLS_SERVER = path.join(
   '../__fixtures__/tools-server.js',
 );
 
+/** A custom DLP rule, as an admin would configure one: a code name. */
+const PROJECT_ORCA_RULE = {
+  name: 'PROJECT_ORCA',
+  dictionary: ['project orca'],
+  dataClass: 'confidential',
+  actions: { input: 'allow', output: 'allow' },
+};
+
 export interface GatewayTestEnv {
   server: Server;
   baseUrl: string;
   upstream: RunningLlmStandIn;
-  parts: ReturnType<typeof testParts>;
+  /** The parts the plugin was built with. */
+  parts: GatewayParts;
+  /** The plugin's own database. */
+  knex: Knex;
   stop(): Promise<void>;
 }
 
 /**
- * A backend with the gateway (test parts unless given), the stand-in model
+ * A backend with the gateway on its real parts (inspector, CEL policy engine
+ * with the repository's policies/gateway files, catalog entity resolver on
+ * the repository's catalog, database audit log, quotas), the stand-in model
  * upstream behind two providers (`primary` Anthropic-style, `backup`
  * OpenAI-style, both limited to `internal` data), the local model, and the
- * tools fixture as MCP server `tools`.
+ * tools fixture as MCP server `tools`. The database is SQLite in memory
+ * unless a `mockServices.database.factory({ knex })` is in `features`.
+ *
+ * `parts` replaces real parts only to force a failure mode the real ones do
+ * not have on demand (a policy engine that throws, say).
  */
 export async function startGatewayBackend(
   options: {
@@ -69,7 +109,6 @@ export async function startGatewayBackend(
   } = {},
 ): Promise<GatewayTestEnv> {
   const upstream = await startLlmStandIn();
-  const parts = testParts(options.parts);
   const providers = options.providers?.(upstream.url) ?? [
     {
       id: 'primary',
@@ -100,10 +139,21 @@ export async function startGatewayBackend(
       ],
     },
   ];
-  const { server } = await startTestBackend({
+  let built: { parts: GatewayParts; knex: Knex } | undefined;
+  const backend = await startTestBackend({
     features: [
-      createLlmGatewayPlugin({ parts: async () => parts }),
+      createLlmGatewayPlugin({
+        parts: async env => {
+          const parts = {
+            ...(await createGatewayParts(env)),
+            ...options.parts,
+          };
+          built = { parts, knex: env.knex };
+          return parts;
+        },
+      }),
       userInfoFactory,
+      catalogServiceMock.factory({ entities: CATALOG }),
       mockServices.rootConfig.factory({
         data: JSON.parse(
           JSON.stringify({
@@ -112,6 +162,8 @@ export async function startGatewayBackend(
               routing: {
                 breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
               },
+              policy: { directory: repoPolicyDirectory },
+              inspection: { rules: [PROJECT_ORCA_RULE] },
               maxBodyBytes: 64 * 1024,
               ...options.config,
             },
@@ -133,13 +185,16 @@ export async function startGatewayBackend(
       ...(options.features ?? []),
     ],
   });
+  const server = backend.server;
   const { port } = server.address() as AddressInfo;
   return {
     server,
     baseUrl: `http://localhost:${port}/api/llm-gateway`,
     upstream,
-    parts,
+    parts: built!.parts,
+    knex: built!.knex,
     async stop() {
+      await backend.stop();
       await upstream.close();
     },
   };

@@ -9,6 +9,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { Gateway } from '../services/Gateway';
+import { setRetryAfter } from './quotas';
 import { CallerDeps, callerOf, messageOf, parseBody, statusOf } from './caller';
 import { streamEvents } from './v1';
 
@@ -340,6 +341,7 @@ export function createAnthropicRouter(
         return;
       }
       const status = statusOf(error);
+      setRetryAfter(res, error);
       res.status(status).json(anthropicError(status, messageOf(error, status)));
     },
   );

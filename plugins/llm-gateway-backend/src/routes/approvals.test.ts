@@ -9,8 +9,8 @@ import {
 jest.setTimeout(90_000);
 
 /*
- * The approval flow over HTTP with the plugin's database on SQLite and on
- * PostgreSQL: approvals are the one thing the gateway core stores.
+ * The approval flow over HTTP, on the real parts, with the plugin's database
+ * on SQLite and on PostgreSQL.
  */
 describe.each(
   TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] }).eachSupportedId(),
@@ -25,13 +25,14 @@ describe.each(
   });
   afterAll(() => env.stop());
 
+  // payments is production and owned by alice's team (repository catalog).
   const call = (user: string, body: object) =>
     request(env.server)
       .post('/api/llm-gateway/v1/tools/call')
       .set('authorization', bearer(user))
-      .send(body);
+      .send({ entityRef: 'component:default/payments', ...body });
 
-  it('runs a destructive call once, after someone else approved exactly it', async () => {
+  it('runs a destructive call on production once, after someone else approved exactly it', async () => {
     const asked = await call('alice', {
       tool: 'tools.delete_thing',
       arguments: { name: 'x' },

@@ -13,6 +13,7 @@ import {
   toOpenAiFinishReason,
 } from '../services/Providers/openaiMapping';
 import { CONVERSATION_HEADER, ENTITY_HEADER } from './anthropic';
+import { setRetryAfter } from './quotas';
 import { CallerDeps, callerOf, messageOf, parseBody, statusOf } from './caller';
 import { streamEvents } from './v1';
 
@@ -273,6 +274,7 @@ export function createOpenAiRouter(
         return;
       }
       const status = statusOf(error);
+      setRetryAfter(res, error);
       res.status(status).json(openAiError(status, messageOf(error, status)));
     },
   );

@@ -92,8 +92,13 @@ export const quotaRetryAfter: express.ErrorRequestHandler = (
   res,
   next,
 ) => {
+  setRetryAfter(res, error);
+  next(error);
+};
+
+/** `Retry-After` for a quota refusal, for routes that answer errors themselves. */
+export function setRetryAfter(res: express.Response, error: unknown): void {
   if (error instanceof QuotaExceededError && !res.headersSent) {
     res.setHeader('Retry-After', String(error.retryAfterSeconds));
   }
-  next(error);
-};
+}

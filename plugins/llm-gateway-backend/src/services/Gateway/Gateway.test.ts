@@ -1,10 +1,22 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   CompletionEvent,
   Principal,
 } from '@pilothouse/plugin-llm-gateway-common';
-import { AWS_EXAMPLE_KEY, testParts } from '../../__testUtils__/parts';
+import { repoPolicyDirectory } from '../../__fixtures__/repository';
+import { AWS_ACCESS_KEY } from '../../__testUtils__/testBackend';
+import { applyDatabaseMigrations } from '../../database/migrations';
 import type { ApprovalStore } from '../Approvals';
+import { DatabaseAuditLog } from '../Audit';
+import { createInspector } from '../Inspector';
+import { createPolicyParts } from '../Policy';
+import { createQuotas } from '../Quotas';
 import { DefaultModelRouter } from '../Routing';
 import { ToolCatalog } from '../Tools';
 import type {
@@ -71,17 +83,46 @@ class ScriptedProvider implements ModelProvider {
 const alice: Principal = {
   ref: 'user:default/alice',
   type: 'user',
-  groups: ['user:default/alice'],
+  groups: ['user:default/alice', 'group:default/payments-team'],
 };
 const caller = {
   principal: alice,
   credentials: mockCredentials.user(alice.ref),
 };
 
-function setup(maxConcurrentCalls = 8) {
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/** The real inspector, policy (the repository's files), audit log and quotas. */
+async function realParts() {
+  const knex = await databases.init('SQLITE_3');
+  await applyDatabaseMigrations(knex);
+  const logger = mockServices.logger.mock();
+  const config = new ConfigReader({
+    llmGateway: { policy: { directory: repoPolicyDirectory } },
+  });
+  const policy = await createPolicyParts({
+    config,
+    knex,
+    logger,
+    catalog: catalogServiceMock(),
+  });
+  return {
+    inspector: await createInspector({ config, knex, logger }),
+    policyEngine: policy.engine,
+    entityResolver: policy.entities,
+    quotas: createQuotas({
+      config,
+      logger,
+      lifecycle: mockServices.lifecycle.mock(),
+    }),
+    auditLog: await DatabaseAuditLog.create({ knex, logger }),
+  };
+}
+
+async function setup(maxConcurrentCalls = 8) {
   const cheap = new ScriptedProvider('cheap', 1);
   const dear = new ScriptedProvider('dear', 5);
-  const parts = testParts();
+  const parts = await realParts();
   const gateway = new Gateway({
     ...parts,
     router: DefaultModelRouter.create({
@@ -116,7 +157,7 @@ const textOf = (events: CompletionEvent[]) =>
 
 describe('Gateway streaming', () => {
   it("sends only inspected segments, restoring the sender's own values", async () => {
-    const { gateway, cheap } = setup();
+    const { gateway, cheap } = await setup();
     cheap.script = {
       deltas: ['Write to [EMA', 'IL_1] soon', '. And then ', 'rest.'],
     };
@@ -155,35 +196,28 @@ describe('Gateway streaming', () => {
     });
   });
 
-  it('ends the stream with an error when a secret appears mid-answer, never sending it', async () => {
-    const { gateway, cheap, parts } = setup();
-    const [a, b] = [AWS_EXAMPLE_KEY.slice(0, 9), AWS_EXAMPLE_KEY.slice(9)];
+  it('redacts a secret that appears mid-answer split across deltas, never sending it', async () => {
+    const { gateway, cheap, parts } = await setup();
+    const [a, b] = [AWS_ACCESS_KEY.slice(0, 9), AWS_ACCESS_KEY.slice(9)];
     cheap.script = {
       deltas: ['Fine so far.\n', 'the key is ', a, b, ' ok.\n', 'more'],
     };
     const events = await collect(
       gateway.completeStream(
-        { messages: [{ role: 'user', content: 'hi' }] },
+        { messages: [{ role: 'user', content: 'hi' }], conversationId: 'c2' },
         caller,
       ),
     );
     expect(JSON.stringify(events)).not.toContain(a);
-    expect(textOf(events)).toBe('Fine so far.\n');
-    expect(events[events.length - 1]).toMatchObject({
-      type: 'error',
-      status: 403,
-      message: expect.stringMatching(/SECRET:aws-access-key/),
-    });
-    expect(
-      parts.auditLog.records[parts.auditLog.records.length - 1],
-    ).toMatchObject({
-      decision: 'block',
+    expect(textOf(events)).toBe('Fine so far.\nthe key is [SECRET_1] ok.\nmore');
+    const { records } = await parts.auditLog.query({ limit: 1 });
+    expect(records[0]).toMatchObject({
       findings: { 'SECRET:aws-access-key': 1 },
     });
   });
 
   it('falls back to the next provider when the first fails before answering', async () => {
-    const { gateway, cheap, dear } = setup();
+    const { gateway, cheap, dear } = await setup();
     cheap.script = { deltas: [], fail: new Error('connection refused') };
     dear.script = { deltas: ['from the dear one'] };
     const events = await collect(
@@ -200,7 +234,7 @@ describe('Gateway streaming', () => {
   });
 
   it('ends with a clear error when the provider goes silent mid-answer', async () => {
-    const { gateway, cheap } = setup();
+    const { gateway, cheap } = await setup();
     cheap.script = { deltas: ['Hello.\n', 'and'], hangAfter: 1 };
     const events = await collect(
       gateway.completeStream(
@@ -217,7 +251,7 @@ describe('Gateway streaming', () => {
   });
 
   it('refuses with 503 when it is at capacity', async () => {
-    const { gateway, cheap } = setup(1);
+    const { gateway, cheap } = await setup(1);
     cheap.script = { deltas: ['a.\n', 'b'], hangAfter: 1 };
     // One stream holds the only slot, one waits in the queue ...
     const first = gateway.completeStream(

@@ -291,7 +291,9 @@ export class DefaultInspector implements Inspector {
       }
     });
     if (redact.length === 0) return out;
-    if (context.conversationId) {
+    // Only what the sender wrote is theirs to get back: a value found in a
+    // model's answer or a tool's result stays redacted for the sender too.
+    if (context.conversationId && context.direction === 'input') {
       const placeholders = await this.options.vault.assign(
         {
           principalRef: context.principal.ref,
@@ -303,7 +305,7 @@ export class DefaultInspector implements Inspector {
         out[r.index] = placeholders[i];
       });
     } else {
-      // No conversation: stable within this one text, and not restorable.
+      // Output, or no conversation: stable within this one text, not restorable.
       const seen = new Map<string, string>();
       const counts = new Map<string, number>();
       for (const r of redact) {
