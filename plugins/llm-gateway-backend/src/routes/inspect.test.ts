@@ -245,7 +245,7 @@ describe('detector and rule administration', () => {
       .post('/api/llm-gateway/v1/inspect')
       .set('Authorization', alice)
       .send({ text: 'badge EMP-123456', direction: 'output' });
-    expect(inspected.body.text).toBe('badge [EMPLOYEE_ID_1]');
+    expect(inspected.body.text).toBe('badge [WITHHELD_EMPLOYEE_ID_1]');
     expect(inspected.body.dataClass).toBe('confidential');
 
     const bad = await request(server)

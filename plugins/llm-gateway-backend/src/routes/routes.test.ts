@@ -552,7 +552,7 @@ describe('the gateway over HTTP', () => {
         name: 'tools.leak',
         arguments: { secret: reversed },
       });
-      expect(textOf(result)).toMatch(/^the key is \[SECRET_\d+\]$/);
+      expect(textOf(result)).toMatch(/^the key is \[WITHHELD_SECRET_\d+\]$/);
       expect(JSON.stringify(result)).not.toContain(AWS_ACCESS_KEY);
       await alice.close();
     });

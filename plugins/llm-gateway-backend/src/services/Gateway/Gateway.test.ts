@@ -209,7 +209,7 @@ describe('Gateway streaming', () => {
       ),
     );
     expect(JSON.stringify(events)).not.toContain(a);
-    expect(textOf(events)).toBe('Fine so far.\nthe key is [SECRET_1] ok.\nmore');
+    expect(textOf(events)).toBe('Fine so far.\nthe key is [WITHHELD_SECRET_1] ok.\nmore');
     const { records } = await parts.auditLog.query({ limit: 1 });
     expect(records[0]).toMatchObject({
       findings: { 'SECRET:aws-access-key': 1 },

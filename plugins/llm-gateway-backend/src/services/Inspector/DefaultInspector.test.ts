@@ -81,7 +81,7 @@ describe('DefaultInspector', () => {
       },
     );
     expect(outcome.blocked).toBe(false);
-    expect(outcome.text).toBe('owner bob@example.com, token [SECRET_1]');
+    expect(outcome.text).toBe('owner bob@example.com, token [WITHHELD_SECRET_1]');
   });
 
   it('keeps one finding per span: a database URL is not also an email', async () => {
@@ -96,7 +96,7 @@ describe('DefaultInspector', () => {
     expect(outcome.findings.map(f => [f.type, f.subtype])).toEqual([
       ['SECRET', 'db-url'],
     ]);
-    expect(outcome.text).toBe('DATABASE_URL=[SECRET_1]');
+    expect(outcome.text).toBe('DATABASE_URL=[WITHHELD_SECRET_1]');
   });
 
   it('masks keeping the last four, and hashes with a keyed, stable digest', async () => {
@@ -255,7 +255,7 @@ describe('DefaultInspector', () => {
       direction: 'output',
       principal: alice,
     });
-    expect(output.text).toBe('ticket for ****4321 and [PROJECT_CODENAME_1]');
+    expect(output.text).toBe('ticket for ****4321 and [WITHHELD_PROJECT_CODENAME_1]');
   });
 
   it('refuses bad rules with an InputError naming the rule, and keeps the old ones', async () => {

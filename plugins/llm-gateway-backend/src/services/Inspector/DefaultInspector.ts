@@ -37,6 +37,7 @@ import { resolveOverlaps } from './overlaps';
 import {
   PLACEHOLDER_PATTERN,
   placeholderFor,
+  withheldPlaceholderFor,
   type DatabasePlaceholderVault,
 } from './PlaceholderVault';
 import { hashValue, maskValue, normalizeValue } from './transforms';
@@ -314,7 +315,13 @@ export class DefaultInspector implements Inspector {
         if (!placeholder) {
           const n = (counts.get(r.type) ?? 0) + 1;
           counts.set(r.type, n);
-          placeholder = placeholderFor(r.type, n);
+          // Output placeholders look different from the sender's restorable
+          // ones, so a `[EMAIL_1]` withheld from an answer can never be
+          // "restored" to the sender's own `[EMAIL_1]`.
+          placeholder =
+            context.direction === 'output'
+              ? withheldPlaceholderFor(r.type, n)
+              : placeholderFor(r.type, n);
           seen.set(key, placeholder);
         }
         out[r.index] = placeholder;

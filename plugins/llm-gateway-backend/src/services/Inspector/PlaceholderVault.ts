@@ -28,6 +28,11 @@ export function placeholderFor(type: string, index: number): string {
   return `[${type}_${index}]`;
 }
 
+/** A redaction in output: not restorable, and never mistaken for one that is. */
+export function withheldPlaceholderFor(type: string, index: number): string {
+  return `[WITHHELD_${type}_${index}]`;
+}
+
 export const PLACEHOLDER_PATTERN = /\[([A-Z][A-Z0-9_]*?)_(\d+)\]/g;
 
 /**
