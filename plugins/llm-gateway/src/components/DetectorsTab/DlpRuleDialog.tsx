@@ -19,7 +19,6 @@ import {
   DlpRule,
   FindingAction,
 } from '@pilothouse/plugin-llm-gateway-common';
-import { GatewayValidationError } from '../../api';
 import { describeError } from '../../describeError';
 import { ActionSelect } from './ActionSelect';
 
@@ -122,13 +121,7 @@ export function DlpRuleDialog(props: {
         actions: { input: form.input, output: form.output },
       });
     } catch (error) {
-      setServerErrors(
-        error instanceof GatewayValidationError
-          ? error.errors.map(e =>
-              e.path ? `${e.path}: ${e.message}` : e.message,
-            )
-          : [describeError(error)],
-      );
+      setServerErrors([describeError(error)]);
     } finally {
       setSaving(false);
     }
