@@ -85,9 +85,7 @@ describe('LlmGatewayClient', () => {
     );
     await expect(client.listDetectors()).resolves.toEqual([detector]);
     await expect(client.listRules()).resolves.toEqual([rule]);
-    await expect(client.getPolicyHistory('access')).resolves.toEqual([
-      version,
-    ]);
+    await expect(client.getPolicyHistory('access')).resolves.toEqual([version]);
     await expect(client.listQuotas()).resolves.toEqual([quota]);
   });
 

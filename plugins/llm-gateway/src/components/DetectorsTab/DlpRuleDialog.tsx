@@ -229,12 +229,14 @@ export function DlpRuleDialog(props: {
           <Stack direction="row" spacing={2}>
             <ActionSelect
               label="On input"
+              type={form.name}
               value={form.input}
               onChange={input => set({ input })}
               fullWidth
             />
             <ActionSelect
               label="On output"
+              type={form.name}
               value={form.output}
               onChange={output => set({ output })}
               fullWidth

@@ -295,22 +295,19 @@ function PolicyEvaluation(props: { user: string; entityRef: string }) {
   const [target, setTarget] = useState('');
   const [readOnly, setReadOnly] = useState(false);
 
-  const [evaluation, evaluate] = useAsyncFn(
-    async () => {
-      const { decision } = await api.evaluatePolicy({
-        user,
-        request: {
-          kind,
-          ...(kind === 'model'
-            ? { model: target.trim() || undefined }
-            : { tool: { ...toolOf(target), readOnly } }),
-          entityRef: entityRef || undefined,
-        },
-      });
-      return decision;
-    },
-    [api, user, entityRef, kind, target, readOnly],
-  );
+  const [evaluation, evaluate] = useAsyncFn(async () => {
+    const { decision } = await api.evaluatePolicy({
+      user,
+      request: {
+        kind,
+        ...(kind === 'model'
+          ? { model: target.trim() || undefined }
+          : { tool: { ...toolOf(target), readOnly } }),
+        entityRef: entityRef || undefined,
+      },
+    });
+    return decision;
+  }, [api, user, entityRef, kind, target, readOnly]);
 
   return (
     <InfoCard title="Evaluate policy">
