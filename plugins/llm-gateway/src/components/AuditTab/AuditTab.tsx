@@ -329,12 +329,9 @@ function AuditRecordsTable(props: { records: AuditRecord[] }) {
               <TableCell sx={{ whiteSpace: 'nowrap' }}>
                 {new Date(record.time).toLocaleString()}
               </TableCell>
-              {/* Refs and kinds read badly when broken mid-word. */}
-              <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                {record.actor}
-              </TableCell>
-              <TableCell sx={{ whiteSpace: 'nowrap' }}>{record.kind}</TableCell>
-              <TableCell sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
+              <TableCell>{record.actor}</TableCell>
+              <TableCell>{record.kind}</TableCell>
+              <TableCell sx={{ fontFamily: 'monospace' }}>
                 {record.target}
               </TableCell>
               <TableCell>{record.entityRef}</TableCell>
