@@ -307,38 +307,3 @@ export interface ApprovalDecisionRequest {
   /** Optional note kept in the audit log. */
   comment?: string;
 }
-
-/**
- * `POST /v1/policies/:name/validate` answers this; `PUT /v1/policies/:name`
- * answers it with status 400 when the source is invalid.
- */
-export interface PolicyValidationResult {
-  errors: PolicyValidationError[];
-}
-
-/** `PUT /v1/policies/:name`: a new version of the policy. */
-export interface PolicySaveRequest {
-  source: string;
-  comment?: string;
-}
-
-/** `POST /v1/policies/:name/restore`: a new version with the content of `version`. */
-export interface PolicyRestoreRequest {
-  version: number;
-}
-
-/**
- * `POST /v1/policies/evaluate` (answers a `PolicyDecision`): what policy
- * would decide for this user and request, without sending anything.
- */
-export interface PolicyEvaluationRequest {
-  /** A user entity ref, e.g. `user:default/alice`. */
-  user: string;
-  request: {
-    kind: 'model' | 'tool' | 'inspect';
-    model?: string;
-    /** `server.tool`. */
-    tool?: string;
-    entityRef?: string;
-  };
-}

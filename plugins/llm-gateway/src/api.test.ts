@@ -1,5 +1,5 @@
 import { ResponseError } from '@backstage/errors';
-import { GatewayValidationError, LlmGatewayClient } from './api';
+import { LlmGatewayClient } from './api';
 
 function clientAnswering(...responses: Response[]) {
   const fetch = jest.fn();
@@ -42,27 +42,91 @@ describe('LlmGatewayClient', () => {
     });
   });
 
-  it('turns a 400 with listed errors into a validation error', async () => {
-    const { client, fetch } = clientAnswering(
-      json(400, {
-        errors: [{ line: 4, message: 'unknown field', path: 'rules.0.x' }],
+  it('sends a policy save as the backend reads it and answers the saved document', async () => {
+    const saved = { name: 'access', source: 'x', version: 3 };
+    const { client, fetch } = clientAnswering(json(200, saved));
+    await expect(
+      client.savePolicy('access', {
+        source: 'x',
+        comment: 'try',
+        baseVersion: 2,
       }),
-    );
-    const saving = client.savePolicy('default', {
-      source: 'x',
-      comment: 'try',
-    });
-    await expect(saving).rejects.toBeInstanceOf(GatewayValidationError);
-    await expect(saving).rejects.toMatchObject({
-      errors: [{ line: 4, message: 'unknown field', path: 'rules.0.x' }],
-    });
+    ).resolves.toEqual(saved);
     expect(fetch).toHaveBeenCalledWith(
-      'http://portal/api/llm-gateway/v1/policies/default',
+      'http://portal/api/llm-gateway/v1/policies/access',
       expect.objectContaining({
         method: 'PUT',
-        body: JSON.stringify({ source: 'x', comment: 'try' }),
+        body: JSON.stringify({ source: 'x', comment: 'try', baseVersion: 2 }),
       }),
     );
+  });
+
+  it('reads the lists the backend wraps in an object', async () => {
+    const detector = {
+      type: 'EMAIL',
+      builtin: true,
+      enabled: true,
+      actions: { input: 'mask', output: 'mask' },
+      minConfidence: 0.5,
+    };
+    const rule = {
+      name: 'CODENAME',
+      dictionary: ['bluebird'],
+      dataClass: 'internal',
+      actions: { input: 'mask', output: 'allow' },
+    };
+    const version = { name: 'access', version: 1, diff: '' };
+    const quota = { subject: 'user:default/alice', scope: 'user' };
+    const { client } = clientAnswering(
+      json(200, { detectors: [detector] }),
+      json(200, { rules: [rule] }),
+      json(200, { versions: [version] }),
+      json(200, { quotas: [quota] }),
+    );
+    await expect(client.listDetectors()).resolves.toEqual([detector]);
+    await expect(client.listRules()).resolves.toEqual([rule]);
+    await expect(client.getPolicyHistory('access')).resolves.toEqual([version]);
+    await expect(client.listQuotas()).resolves.toEqual([quota]);
+  });
+
+  it('sends only the changeable fields of a detector, and rules wrapped', async () => {
+    const detector = {
+      type: 'EMAIL',
+      builtin: true,
+      enabled: false,
+      actions: { input: 'block' as const, output: 'mask' as const },
+      minConfidence: 0.7,
+      description: 'E-mail addresses',
+    };
+    const { client, fetch } = clientAnswering(
+      json(200, detector),
+      json(200, { rules: [] }),
+    );
+    await client.updateDetector(detector);
+    await client.replaceRules([]);
+    expect(fetch.mock.calls[0][0]).toBe(
+      'http://portal/api/llm-gateway/v1/detectors/EMAIL',
+    );
+    expect(JSON.parse(fetch.mock.calls[0][1].body)).toEqual({
+      enabled: false,
+      actions: { input: 'block', output: 'mask' },
+      minConfidence: 0.7,
+    });
+    expect(JSON.parse(fetch.mock.calls[1][1].body)).toEqual({ rules: [] });
+  });
+
+  it('answers no verification before the chain was first verified', async () => {
+    const { client } = clientAnswering(
+      json(404, {
+        error: {
+          name: 'NotFoundError',
+          message: 'The audit chain has not been verified yet',
+        },
+        request: { method: 'GET', url: '/v1/audit/verification' },
+        response: { statusCode: 404 },
+      }),
+    );
+    await expect(client.lastAuditVerification()).resolves.toBeUndefined();
   });
 
   it('throws a ResponseError with the server message for other failures', async () => {
@@ -80,7 +144,10 @@ describe('LlmGatewayClient', () => {
 
   it('returns the errors a validation found', async () => {
     const { client, fetch } = clientAnswering(
-      json(200, { errors: [{ line: 2, message: 'bad indent' }] }),
+      json(200, {
+        valid: false,
+        errors: [{ line: 2, message: 'bad indent' }],
+      }),
     );
     await expect(client.validatePolicy('a b', 'src')).resolves.toEqual([
       { line: 2, message: 'bad indent' },

@@ -8,17 +8,26 @@ import type {
   AuditPage,
   AuditQuery,
   AuditVerification,
+  DetectorListResponse,
   DetectorSetting,
+  DetectorUpdateRequest,
   DlpRule,
+  DlpRuleList,
   InspectRequest,
   InspectResponse,
-  PolicyDecision,
   PolicyDocument,
-  PolicyEvaluationRequest,
+  PolicyEvaluateRequest,
+  PolicyEvaluateResponse,
+  PolicyHistoryResponse,
+  PolicyListResponse,
+  PolicyRestoreRequest,
+  PolicySaveRequest,
+  PolicyValidateRequest,
+  PolicyValidateResponse,
   PolicyValidationError,
-  PolicyValidationResult,
   PolicyVersionSummary,
   ProviderStatus,
+  QuotasResponse,
   QuotaUsage,
 } from '@pilothouse/plugin-llm-gateway-common';
 
@@ -27,13 +36,16 @@ export interface LlmGatewayApi {
   /** Inspect a text as the page's user, or as `asUser` (admins only). Nothing is sent anywhere. */
   inspect(request: InspectRequest): Promise<InspectResponse>;
 
+  /** Built-in detectors and custom rules (`builtin: false`). */
   listDetectors(): Promise<DetectorSetting[]>;
+  /** Changes a built-in detector; answers the saved setting. */
   updateDetector(setting: DetectorSetting): Promise<DetectorSetting>;
   listRules(): Promise<DlpRule[]>;
-  /** Replaces the whole list of custom rules. */
+  /** Replaces the whole list of custom rules; answers the saved list. */
   replaceRules(rules: DlpRule[]): Promise<DlpRule[]>;
 
-  listPolicies(): Promise<PolicyDocument[]>;
+  /** The latest version of each policy, and texts refused at load. */
+  listPolicies(): Promise<PolicyListResponse>;
   /** The current version, or an older one. */
   getPolicy(name: string, version?: number): Promise<PolicyDocument>;
   /** Newest first, each with its diff against the version before. */
@@ -42,46 +54,26 @@ export interface LlmGatewayApi {
     name: string,
     source: string,
   ): Promise<PolicyValidationError[]>;
-  /** Throws {@link GatewayValidationError} when the server finds the source invalid. */
-  savePolicy(
-    name: string,
-    change: { source: string; comment?: string },
-  ): Promise<PolicyDocument>;
+  /** Answers 409 when `baseVersion` is no longer the latest; 400 for an invalid text. */
+  savePolicy(name: string, change: PolicySaveRequest): Promise<PolicyDocument>;
   restorePolicy(name: string, version: number): Promise<PolicyDocument>;
-  evaluatePolicy(request: PolicyEvaluationRequest): Promise<PolicyDecision>;
+  evaluatePolicy(
+    request: PolicyEvaluateRequest,
+  ): Promise<PolicyEvaluateResponse>;
 
   listProviders(): Promise<ProviderStatus[]>;
   listQuotas(): Promise<QuotaUsage[]>;
 
   queryAudit(query: AuditQuery): Promise<AuditPage>;
+  /** Verifies the whole chain now (needs the audit permission). */
   verifyAudit(): Promise<AuditVerification>;
+  /** The last verification, scheduled or on request; undefined before the first. */
+  lastAuditVerification(): Promise<AuditVerification | undefined>;
 }
 
 export const llmGatewayApiRef = createApiRef<LlmGatewayApi>({
   id: 'plugin.llm-gateway.service',
 });
-
-/**
- * The server refused a change and said why, field by field (an invalid
- * policy, an invalid DLP rule). `errors` is what the page lists.
- */
-export class GatewayValidationError extends Error {
-  readonly errors: PolicyValidationError[];
-
-  constructor(errors: PolicyValidationError[]) {
-    super(errors.map(e => e.message).join('; ') || 'Invalid input');
-    this.name = 'GatewayValidationError';
-    this.errors = errors;
-  }
-}
-
-function hasValidationErrors(body: unknown): body is PolicyValidationResult {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    Array.isArray((body as PolicyValidationResult).errors)
-  );
-}
 
 export class LlmGatewayClient implements LlmGatewayApi {
   private readonly discoveryApi: DiscoveryApi;
@@ -96,28 +88,37 @@ export class LlmGatewayClient implements LlmGatewayApi {
     return this.send<InspectResponse>('POST', '/v1/inspect', request);
   }
 
-  listDetectors() {
-    return this.send<DetectorSetting[]>('GET', '/v1/detectors');
+  async listDetectors() {
+    const body = await this.send<DetectorListResponse>('GET', '/v1/detectors');
+    return body.detectors;
   }
 
   updateDetector(setting: DetectorSetting) {
+    const change: DetectorUpdateRequest = {
+      enabled: setting.enabled,
+      actions: setting.actions,
+      minConfidence: setting.minConfidence,
+    };
     return this.send<DetectorSetting>(
       'PUT',
       `/v1/detectors/${encodeURIComponent(setting.type)}`,
-      setting,
+      change,
     );
   }
 
-  listRules() {
-    return this.send<DlpRule[]>('GET', '/v1/rules');
+  async listRules() {
+    const body = await this.send<DlpRuleList>('GET', '/v1/rules');
+    return body.rules;
   }
 
-  replaceRules(rules: DlpRule[]) {
-    return this.send<DlpRule[]>('PUT', '/v1/rules', rules);
+  async replaceRules(rules: DlpRule[]) {
+    const request: DlpRuleList = { rules };
+    const body = await this.send<DlpRuleList>('PUT', '/v1/rules', request);
+    return body.rules;
   }
 
   listPolicies() {
-    return this.send<PolicyDocument[]>('GET', '/v1/policies');
+    return this.send<PolicyListResponse>('GET', '/v1/policies');
   }
 
   getPolicy(name: string, version?: number) {
@@ -128,23 +129,25 @@ export class LlmGatewayClient implements LlmGatewayApi {
     );
   }
 
-  getPolicyHistory(name: string) {
-    return this.send<PolicyVersionSummary[]>(
+  async getPolicyHistory(name: string) {
+    const body = await this.send<PolicyHistoryResponse>(
       'GET',
       `/v1/policies/${encodeURIComponent(name)}/history`,
     );
+    return body.versions;
   }
 
   async validatePolicy(name: string, source: string) {
-    const result = await this.send<PolicyValidationResult>(
+    const request: PolicyValidateRequest = { source };
+    const result = await this.send<PolicyValidateResponse>(
       'POST',
       `/v1/policies/${encodeURIComponent(name)}/validate`,
-      { source },
+      request,
     );
     return result.errors;
   }
 
-  savePolicy(name: string, change: { source: string; comment?: string }) {
+  savePolicy(name: string, change: PolicySaveRequest) {
     return this.send<PolicyDocument>(
       'PUT',
       `/v1/policies/${encodeURIComponent(name)}`,
@@ -153,23 +156,29 @@ export class LlmGatewayClient implements LlmGatewayApi {
   }
 
   restorePolicy(name: string, version: number) {
+    const request: PolicyRestoreRequest = { version };
     return this.send<PolicyDocument>(
       'POST',
       `/v1/policies/${encodeURIComponent(name)}/restore`,
-      { version },
+      request,
     );
   }
 
-  evaluatePolicy(request: PolicyEvaluationRequest) {
-    return this.send<PolicyDecision>('POST', '/v1/policies/evaluate', request);
+  evaluatePolicy(request: PolicyEvaluateRequest) {
+    return this.send<PolicyEvaluateResponse>(
+      'POST',
+      '/v1/policies/evaluate',
+      request,
+    );
   }
 
   listProviders() {
     return this.send<ProviderStatus[]>('GET', '/v1/providers');
   }
 
-  listQuotas() {
-    return this.send<QuotaUsage[]>('GET', '/v1/quotas');
+  async listQuotas() {
+    const body = await this.send<QuotasResponse>('GET', '/v1/quotas');
+    return body.quotas;
   }
 
   queryAudit(query: AuditQuery) {
@@ -188,6 +197,21 @@ export class LlmGatewayClient implements LlmGatewayApi {
     return this.send<AuditVerification>('GET', '/v1/audit/verify');
   }
 
+  async lastAuditVerification() {
+    try {
+      return await this.send<AuditVerification>(
+        'GET',
+        '/v1/audit/verification',
+      );
+    } catch (error) {
+      // 404 until the chain was verified once.
+      if (ResponseError.is(error) && error.statusCode === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
   private async send<T>(method: string, path: string, body?: unknown) {
     const baseUrl = await this.discoveryApi.getBaseUrl('llm-gateway');
     const res = await this.fetchApi.fetch(`${baseUrl}${path}`, {
@@ -200,16 +224,6 @@ export class LlmGatewayClient implements LlmGatewayApi {
           }),
     });
     if (!res.ok) {
-      if (res.status === 400) {
-        // Invalid policies and rules come back with their errors listed.
-        const details = await res
-          .clone()
-          .json()
-          .catch(() => undefined);
-        if (hasValidationErrors(details) && details.errors.length > 0) {
-          throw new GatewayValidationError(details.errors);
-        }
-      }
       throw await ResponseError.fromResponse(res);
     }
     return (await res.json()) as T;

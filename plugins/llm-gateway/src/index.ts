@@ -4,9 +4,5 @@
  *
  * @packageDocumentation
  */
-export {
-  GatewayValidationError,
-  LlmGatewayClient,
-  llmGatewayApiRef,
-} from './api';
+export { LlmGatewayClient, llmGatewayApiRef } from './api';
 export type { LlmGatewayApi } from './api';

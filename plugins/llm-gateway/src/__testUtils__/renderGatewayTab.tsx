@@ -37,6 +37,7 @@ export function fakeGatewayApi(
     'listQuotas',
     'queryAudit',
     'verifyAudit',
+    'lastAuditVerification',
   ];
   return Object.fromEntries(
     methods.map(name => [

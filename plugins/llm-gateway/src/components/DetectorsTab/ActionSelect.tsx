@@ -2,17 +2,24 @@ import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import type { FindingAction } from '@pilothouse/plugin-llm-gateway-common';
 
-export const FINDING_ACTIONS: { value: FindingAction; label: string }[] = [
-  { value: 'allow', label: 'Allow (count only)' },
-  { value: 'mask', label: 'Mask (****1111)' },
-  { value: 'redact', label: 'Redact ([EMAIL_1])' },
-  { value: 'hash', label: 'Hash ([EMAIL:3f9a…])' },
-  { value: 'block', label: 'Block the request' },
-];
+/** The actions, each with what it makes of a finding of `type`. */
+function findingActions(
+  type: string,
+): { value: FindingAction; label: string }[] {
+  return [
+    { value: 'allow', label: 'Allow (count only)' },
+    { value: 'mask', label: 'Mask (****1111)' },
+    { value: 'redact', label: `Redact ([${type}_1])` },
+    { value: 'hash', label: `Hash ([${type}:3f9a…])` },
+    { value: 'block', label: 'Block the request' },
+  ];
+}
 
 /** What happens to a finding's text, as a select. */
 export function ActionSelect(props: {
   label: string;
+  /** The finding type, shown in the examples of redact and hash. */
+  type?: string;
   value: FindingAction;
   onChange: (action: FindingAction) => void;
   disabled?: boolean;
@@ -29,7 +36,7 @@ export function ActionSelect(props: {
       onChange={event => props.onChange(event.target.value as FindingAction)}
       sx={{ minWidth: 190 }}
     >
-      {FINDING_ACTIONS.map(action => (
+      {findingActions(props.type || 'TYPE').map(action => (
         <MenuItem key={action.value} value={action.value}>
           {action.label}
         </MenuItem>

@@ -4,7 +4,7 @@ import type {
   DetectorSetting,
   DlpRule,
 } from '@pilothouse/plugin-llm-gateway-common';
-import { GatewayValidationError } from '../../api';
+import { ResponseError } from '@backstage/errors';
 import {
   fakeGatewayApi,
   renderGatewayTab,
@@ -88,13 +88,20 @@ describe('DetectorsTab', () => {
       listDetectors: async () => [email],
       listRules: async () => [codename],
       replaceRules: async () => {
-        throw new GatewayValidationError([
-          {
-            path: 'rules.1.pattern',
-            message:
-              'the pattern can take exponential time (nested quantifier)',
-          },
-        ]);
+        // What the backend answers for a rule it refuses.
+        throw await ResponseError.fromResponse(
+          new Response(
+            JSON.stringify({
+              error: {
+                name: 'InputError',
+                message: 'DLP rule TICKET_ID: pattern matches the empty string',
+              },
+              request: { method: 'PUT', url: '/api/llm-gateway/v1/rules' },
+              response: { statusCode: 400 },
+            }),
+            { status: 400, headers: { 'content-type': 'application/json' } },
+          ),
+        );
       },
     });
     renderGatewayTab(<DetectorsTab />, { api });
@@ -140,7 +147,7 @@ describe('DetectorsTab', () => {
 
     expect(
       await within(dialog).findByText(
-        'rules.1.pattern: the pattern can take exponential time (nested quantifier)',
+        'DLP rule TICKET_ID: pattern matches the empty string (400)',
       ),
     ).toBeInTheDocument();
     expect(api.replaceRules).toHaveBeenCalledWith([

@@ -188,6 +188,7 @@ function DetectorRow(props: {
         <TableCell key={direction}>
           <ActionSelect
             label={direction === 'input' ? 'On input' : 'On output'}
+            type={detector.type}
             value={detector.actions[direction]}
             disabled={disabled}
             onChange={action =>

@@ -19,7 +19,6 @@ import {
   DlpRule,
   FindingAction,
 } from '@pilothouse/plugin-llm-gateway-common';
-import { GatewayValidationError } from '../../api';
 import { describeError } from '../../describeError';
 import { ActionSelect } from './ActionSelect';
 
@@ -122,13 +121,7 @@ export function DlpRuleDialog(props: {
         actions: { input: form.input, output: form.output },
       });
     } catch (error) {
-      setServerErrors(
-        error instanceof GatewayValidationError
-          ? error.errors.map(e =>
-              e.path ? `${e.path}: ${e.message}` : e.message,
-            )
-          : [describeError(error)],
-      );
+      setServerErrors([describeError(error)]);
     } finally {
       setSaving(false);
     }
@@ -236,12 +229,14 @@ export function DlpRuleDialog(props: {
           <Stack direction="row" spacing={2}>
             <ActionSelect
               label="On input"
+              type={form.name}
               value={form.input}
               onChange={input => set({ input })}
               fullWidth
             />
             <ActionSelect
               label="On output"
+              type={form.name}
               value={form.output}
               onChange={output => set({ output })}
               fullWidth

@@ -35,7 +35,7 @@ function gateway() {
         actions: { input: 'redact', output: 'redact' },
       },
     ],
-    listPolicies: async () => [policy],
+    listPolicies: async () => ({ policies: [policy], problems: [] }),
     getPolicyHistory: async () => [
       { ...policy, diff: '+rules: []\n' },
       { ...policy, version: 1, origin: 'file', diff: '' },

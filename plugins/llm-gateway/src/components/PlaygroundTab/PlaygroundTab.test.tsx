@@ -135,10 +135,31 @@ describe('PlaygroundTab', () => {
   it('evaluates policy for the chosen user, entity and tool', async () => {
     const api = fakeGatewayApi({
       evaluatePolicy: async () => ({
-        decision: 'ask',
-        rule: 'prod-writes-need-approval',
-        reason: 'Scaling a production deployment needs a second person.',
-        approval: 'approval',
+        decision: {
+          decision: 'ask',
+          rule: 'prod-writes-need-approval',
+          reason: 'Scaling a production deployment needs a second person.',
+          approval: 'approval',
+        },
+        input: {
+          principal: {
+            ref: 'user:default/alice',
+            type: 'user',
+            groups: ['user:default/alice'],
+          },
+          request: {
+            kind: 'tool',
+            dataClass: 'internal',
+            tool: {
+              server: 'kubernetes',
+              name: 'scale_deployment',
+              readOnly: false,
+              destructive: true,
+              idempotent: false,
+            },
+            findings: [],
+          },
+        },
       }),
     });
     renderGatewayTab(<PlaygroundTab />, { api });
@@ -170,7 +191,11 @@ describe('PlaygroundTab', () => {
       user: 'user:default/alice',
       request: {
         kind: 'tool',
-        tool: 'kubernetes.scale_deployment',
+        tool: {
+          server: 'kubernetes',
+          name: 'scale_deployment',
+          readOnly: false,
+        },
         entityRef: 'component:default/payments',
       },
     });

@@ -3,7 +3,9 @@ import { InfoCard, ResponseErrorPanel } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import Grid from '@mui/material/Grid';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
@@ -276,27 +278,36 @@ const approvalText = {
   approval: 'A second person with the approver role must approve.',
 };
 
+/** `kubernetes.scale_deployment` as the server and tool name policy sees. */
+function toolOf(target: string) {
+  const text = target.trim();
+  const dot = text.indexOf('.');
+  return dot > 0
+    ? { server: text.slice(0, dot), name: text.slice(dot + 1) }
+    : { server: '', name: text };
+}
+
 /** What policy would decide for the chosen user and entity, for a model or a tool. */
 function PolicyEvaluation(props: { user: string; entityRef: string }) {
   const { user, entityRef } = props;
   const api = useApi(llmGatewayApiRef);
   const [kind, setKind] = useState<'model' | 'tool'>('tool');
   const [target, setTarget] = useState('');
+  const [readOnly, setReadOnly] = useState(false);
 
-  const [evaluation, evaluate] = useAsyncFn(
-    () =>
-      api.evaluatePolicy({
-        user,
-        request: {
-          kind,
-          ...(kind === 'model'
-            ? { model: target || undefined }
-            : { tool: target }),
-          entityRef: entityRef || undefined,
-        },
-      }),
-    [api, user, entityRef, kind, target],
-  );
+  const [evaluation, evaluate] = useAsyncFn(async () => {
+    const { decision } = await api.evaluatePolicy({
+      user,
+      request: {
+        kind,
+        ...(kind === 'model'
+          ? { model: target.trim() || undefined }
+          : { tool: { ...toolOf(target), readOnly } }),
+        entityRef: entityRef || undefined,
+      },
+    });
+    return decision;
+  }, [api, user, entityRef, kind, target, readOnly]);
 
   return (
     <InfoCard title="Evaluate policy">
@@ -327,6 +338,17 @@ function PolicyEvaluation(props: { user: string; entityRef: string }) {
             onChange={event => setTarget(event.target.value)}
             sx={{ flexGrow: 1 }}
           />
+          {kind === 'tool' && (
+            <FormControlLabel
+              label="Read-only tool"
+              control={
+                <Checkbox
+                  checked={readOnly}
+                  onChange={event => setReadOnly(event.target.checked)}
+                />
+              }
+            />
+          )}
           <Box>
             <Button
               variant="outlined"

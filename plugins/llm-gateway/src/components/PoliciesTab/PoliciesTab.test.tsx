@@ -56,7 +56,7 @@ const history: PolicyVersionSummary[] = [
 
 function gateway() {
   return fakeGatewayApi({
-    listPolicies: async () => [current],
+    listPolicies: async () => ({ policies: [current], problems: [] }),
     getPolicyHistory: async () => history,
     validatePolicy: async (_name, source) =>
       source.includes('whenn')
@@ -130,6 +130,7 @@ describe('PoliciesTab', () => {
       expect(api.savePolicy).toHaveBeenCalledWith('default', {
         source: fixed,
         comment: 'back to allowing everything',
+        baseVersion: 3,
       }),
     );
     expect(api.validatePolicy).toHaveBeenLastCalledWith('default', fixed);

@@ -6,6 +6,8 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
 import Grid from '@mui/material/Grid';
 import List from '@mui/material/List';
 import ListItemButton from '@mui/material/ListItemButton';
@@ -35,7 +37,7 @@ function Policies() {
   const [selected, setSelected] = useState<string>();
 
   useEffect(() => {
-    const list = loaded.value;
+    const list = loaded.value?.policies;
     if (!list) return;
     setPolicies(list);
     setSelected(current => current ?? list[0]?.name);
@@ -66,9 +68,28 @@ function Policies() {
     );
   }
   const policy = policies.find(p => p.name === selected) ?? policies[0];
+  const problems = loaded.value?.problems ?? [];
 
   return (
     <Grid container spacing={3}>
+      {problems.map(problem => (
+        <Grid item xs={12} key={`${problem.name}:${problem.location}`}>
+          <Alert severity="warning">
+            <AlertTitle>
+              Policy {problem.name} from {problem.location} was refused; its
+              last good version stays in force
+            </AlertTitle>
+            <ul style={{ margin: 0 }}>
+              {problem.errors.map((e, i) => (
+                <li key={i}>
+                  {e.line ? `line ${e.line}: ` : ''}
+                  {e.message}
+                </li>
+              ))}
+            </ul>
+          </Alert>
+        </Grid>
+      ))}
       <Grid item xs={12} md={3}>
         <InfoCard title="Policies" noPadding>
           <List dense aria-label="Policies">

@@ -13,7 +13,7 @@ import type {
   PolicyDocument,
   PolicyValidationError,
 } from '@pilothouse/plugin-llm-gateway-common';
-import { GatewayValidationError, llmGatewayApiRef } from '../../api';
+import { llmGatewayApiRef } from '../../api';
 import { describeError } from '../../describeError';
 import { useGatewayAccess } from '../GatewayAccess';
 
@@ -93,6 +93,8 @@ export function PolicyEditor(props: {
       const saved = await api.savePolicy(policy.name, {
         source,
         comment: comment.trim() || undefined,
+        // Refused (409) when someone saved a newer version meanwhile.
+        baseVersion: policy.version,
       });
       alertApi.post({
         message: `Saved ${saved.name} as version ${saved.version}`,
@@ -102,11 +104,7 @@ export function PolicyEditor(props: {
       setBusy(undefined);
       onSaved(saved);
     } catch (error) {
-      if (error instanceof GatewayValidationError) {
-        setValidation({ source, errors: error.errors });
-      } else {
-        setFailure(`Could not save the policy: ${describeError(error)}`);
-      }
+      setFailure(`Could not save the policy: ${describeError(error)}`);
       setBusy(undefined);
     }
   };

@@ -179,6 +179,16 @@ function Quotas() {
           }
         />
       </Grid>
+      {all.some(q => q.scope === 'service') && (
+        // Calls made with a service's own credentials, not on a person's behalf.
+        <Grid item xs={12} lg={6}>
+          <QuotaTable
+            title="Services"
+            rows={shown.filter(q => q.scope === 'service')}
+            emptyText={`No services match “${filter.trim()}”.`}
+          />
+        </Grid>
+      )}
     </Grid>
   );
 }
