@@ -191,7 +191,10 @@ export function addInspectRoutes(
           `Invalid request: asUser: ${(error as Error).message}`,
         );
       }
-      principal = { ref, type: 'user', groups: [ref] };
+      // With the catalog's groups, so group rules see what that user would.
+      principal = options.entityResolver?.resolveUser
+        ? await options.entityResolver.resolveUser(ref, { credentials })
+        : { ref, type: 'user', groups: [ref] };
     }
     const outcome = await inspector.inspect(body.text, {
       direction: body.direction,

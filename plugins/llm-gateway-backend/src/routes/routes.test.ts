@@ -468,6 +468,34 @@ describe('the gateway over HTTP', () => {
     });
   });
 
+  describe('the playground (inspect as another user)', () => {
+    const inspectAs = async (user: string) => {
+      const res = await fetch(`${env.baseUrl}/v1/inspect`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokenOf('carol')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          text: 'hello',
+          direction: 'input',
+          asUser: `user:default/${user}`,
+        }),
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { decision: string; reason?: string };
+    };
+
+    it("decides with that user's catalog groups", async () => {
+      const asCarol = await inspectAs('carol');
+      const asAlice = await inspectAs('alice');
+      // carol is a platform admin in the catalog: the admins' rule decides
+      // for her, not the rule that decides for everyone else.
+      expect(asCarol.reason).toMatch(/admin/i);
+      expect(asAlice.reason).not.toMatch(/admin/i);
+    });
+  });
+
   describe('aggregated MCP endpoint', () => {
     async function mcpClient(user: string) {
       const client = new Client({ name: 'test', version: '1.0.0' });

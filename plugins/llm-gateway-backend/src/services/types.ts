@@ -106,6 +106,14 @@ export interface EntityResolver {
     entityRef: string,
     options: { credentials: BackstageCredentials },
   ): Promise<EntityContext>;
+  /**
+   * A user as the catalog knows them, with their groups: for the admin's
+   * playground, which inspects and evaluates as someone else.
+   */
+  resolveUser?(
+    user: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<Principal>;
 }
 
 /** What a model call cost, for the usage report. */
