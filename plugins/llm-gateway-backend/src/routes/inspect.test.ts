@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { repoPolicyDirectory } from '../__fixtures__/repository';
 import { llmGatewayPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -17,7 +18,14 @@ const GITHUB_TOKEN = ['ghp_', 'A1b2C3d4E5f6G7h8I9j0', 'K1l2M3n4O5p6Q7r8'].join(
 async function startGateway(
   options: { denyAdmin?: boolean; denyAll?: boolean } = {},
 ) {
-  const features: any[] = [llmGatewayPlugin];
+  const features: any[] = [
+    llmGatewayPlugin,
+    // The repository's policies, wherever jest runs from (the default
+    // directory is relative to the backend's working directory).
+    mockServices.rootConfig.factory({
+      data: { llmGateway: { policy: { directory: repoPolicyDirectory } } },
+    }),
+  ];
   if (options.denyAdmin || options.denyAll) {
     features.push(
       mockServices.permissions.mock({
