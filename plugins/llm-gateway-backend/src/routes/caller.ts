@@ -43,7 +43,11 @@ export function parseBody<T>(
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map(
     issue =>
-      `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`,
+      `${issue.path.length ? issue.path.join('.') : 'body'}: ${
+        issue.code === 'unrecognized_keys'
+          ? `unknown field ${issue.keys.join(', ')}`
+          : issue.message
+      }`,
   );
   throw new InputError(`Invalid request: ${issues.join('; ')}`);
 }

@@ -12,7 +12,6 @@ import {
   type BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
-  DATA_CLASSES,
   llmGatewayAdminPermission,
   llmGatewayReadPermission,
   type DataClass,
@@ -28,7 +27,9 @@ import {
 } from '@pilothouse/plugin-llm-gateway-common';
 import type express from 'express';
 import { z } from 'zod';
+import { mostSensitive } from '../services/Entities/dataClass';
 import { resolvePrincipal } from '../services/principal';
+import { parseBody } from './caller';
 import type {
   AuditLog,
   EntityResolver,
@@ -57,24 +58,6 @@ const detectorUpdateSchema = z
 
 const rulesUpdateSchema = z.object({ rules: z.array(z.unknown()) }).strict();
 
-/** Parses with zod; a failure is an InputError naming the field. */
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.join('.') || 'body';
-    const what =
-      issue.code === 'unrecognized_keys'
-        ? `unknown field ${issue.keys.join(', ')}`
-        : issue.message;
-    throw new InputError(`Invalid request: ${field}: ${what}`);
-  }
-  return parsed.data;
-}
-
-function maxClass(a: DataClass, b: DataClass): DataClass {
-  return DATA_CLASSES.indexOf(a) >= DATA_CLASSES.indexOf(b) ? a : b;
-}
 
 function describeBlock(findings: Finding[], direction: string): string {
   const blocking = [
@@ -152,7 +135,7 @@ export function addInspectRoutes(
         input.entityRef,
         { credentials: input.credentials },
       );
-      dataClass = maxClass(dataClass, entity.dataClass);
+      dataClass = mostSensitive(dataClass, entity.dataClass);
     }
     if (input.blocked) {
       return { decision: 'deny' as const, dataClass };
