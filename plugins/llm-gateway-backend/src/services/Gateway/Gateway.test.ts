@@ -216,6 +216,27 @@ describe('Gateway streaming', () => {
     });
   });
 
+  it('catches a card number that a long answer cuts in two, never sending either half', async () => {
+    const { gateway, cheap } = await setup();
+    // No sentence ends for over 2 KB, so the segmenter cuts at a space: the
+    // cut falls inside the card number.
+    const filler = 'the order history looks normal '.repeat(66);
+    cheap.script = {
+      deltas: [filler, '4111 1111 ', '1111 1111 is the card on file.'],
+    };
+    const events = await collect(
+      gateway.completeStream(
+        { messages: [{ role: 'user', content: 'hi' }], conversationId: 'c3' },
+        caller,
+      ),
+    );
+    const text = textOf(events);
+    expect(text.startsWith(filler)).toBe(true);
+    expect(text).not.toMatch(/4111|1111 1111/);
+    expect(text).toContain('CREDIT_CARD');
+    expect(text).toContain(' is the card on file.');
+  });
+
   it('falls back to the next provider when the first fails before answering', async () => {
     const { gateway, cheap, dear } = await setup();
     cheap.script = { deltas: [], fail: new Error('connection refused') };
@@ -235,7 +256,8 @@ describe('Gateway streaming', () => {
 
   it('ends with a clear error when the provider goes silent mid-answer', async () => {
     const { gateway, cheap } = await setup();
-    cheap.script = { deltas: ['Hello.\n', 'and'], hangAfter: 1 };
+    // A segment goes out once the next one is seen (BoundaryGuard).
+    cheap.script = { deltas: ['Hello.\n', 'Then.\n', 'and'], hangAfter: 2 };
     const events = await collect(
       gateway.completeStream(
         { messages: [{ role: 'user', content: 'hi' }] },
@@ -252,7 +274,7 @@ describe('Gateway streaming', () => {
 
   it('refuses with 503 when it is at capacity', async () => {
     const { gateway, cheap } = await setup(1);
-    cheap.script = { deltas: ['a.\n', 'b'], hangAfter: 1 };
+    cheap.script = { deltas: ['a.\n', 'b.\n', 'c'], hangAfter: 2 };
     // One stream holds the only slot, one waits in the queue ...
     const first = gateway.completeStream(
       { messages: [{ role: 'user', content: 'a' }] },

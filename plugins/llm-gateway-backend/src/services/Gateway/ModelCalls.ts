@@ -21,7 +21,7 @@ import type {
 } from '../types';
 import { AsyncQueue } from './asyncQueue';
 import { countFindings, mapStrings, maxDataClass } from './inspection';
-import { StreamSegmenter } from './streamSegments';
+import { BoundaryGuard, StreamSegmenter } from './streamSegments';
 
 import { Caller, GatewayOptions, GatewayStep } from './shared';
 
@@ -106,8 +106,9 @@ export class ModelCalls extends GatewayStep {
 
   /**
    * Streams the answer without ever passing unfiltered text: deltas are
-   * collected into segments (lines and sentences; see StreamSegmenter), and
-   * each segment is inspected before it is sent. Before the first event the
+   * collected into segments (lines and sentences; see StreamSegmenter), each
+   * held until the next is seen so a finding across the boundary is caught
+   * (BoundaryGuard), and inspected before it is sent. Before the first event the
    * gateway may still fall back to another provider; a block or failure
    * after it ends the stream with an `error` event.
    */
@@ -156,6 +157,9 @@ export class ModelCalls extends GatewayStep {
         );
 
       const segmenter = new StreamSegmenter();
+      const guard = new BoundaryGuard((before, after) =>
+        this.findingCrosses(before, after, caller, prepared),
+      );
       const sent: string[] = [];
       const outputFindings: Finding[] = [];
       let emitted = false;
@@ -167,21 +171,23 @@ export class ModelCalls extends GatewayStep {
             continue;
           }
           for (const segment of segmenter.push(event.text)) {
-            const text = await this.inspectOutputSegment(
-              segment,
-              caller,
-              prepared,
-              outputFindings,
-            );
-            emitted = true;
-            sent.push(text);
-            yield { type: 'text_delta', text };
+            for (const ready of await guard.push(segment)) {
+              const text = await this.inspectOutputSegment(
+                ready,
+                caller,
+                prepared,
+                outputFindings,
+              );
+              emitted = true;
+              sent.push(text);
+              yield { type: 'text_delta', text };
+            }
           }
         }
-        const rest = segmenter.flush();
-        if (rest) {
+        const rest = [...(await guard.push(segmenter.flush())), guard.flush()];
+        for (const ready of rest.filter(Boolean)) {
           const text = await this.inspectOutputSegment(
-            rest,
+            ready,
             caller,
             prepared,
             outputFindings,
@@ -473,6 +479,26 @@ export class ModelCalls extends GatewayStep {
       findings,
       auditId: record.id,
     };
+  }
+
+  /** Whether something inspection acts on spans the end of `before`. */
+  private async findingCrosses(
+    before: string,
+    after: string,
+    caller: Caller,
+    prepared: Prepared,
+  ): Promise<boolean> {
+    const outcome = await this.options.inspector.inspect(before + after, {
+      direction: 'output',
+      principal: caller.principal,
+      conversationId: prepared.conversationId,
+    });
+    return outcome.findings.some(
+      f =>
+        f.action !== 'allow' &&
+        f.start < before.length &&
+        f.end > before.length,
+    );
   }
 
   private async inspectOutputSegment(

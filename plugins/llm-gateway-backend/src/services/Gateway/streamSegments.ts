@@ -54,3 +54,46 @@ export class StreamSegmenter {
     return -1;
   }
 }
+
+/**
+ * Holds each inspected segment back until the next one is seen, so that a
+ * finding split across the boundary (a card number cut at a space, an
+ * address over two lines) is caught: when the text of both has a finding
+ * that crosses from one into the other, they are merged and held together.
+ * `crosses` inspects `before + after`; what is held stays below `maxHold`
+ * characters (a longer run is sent as it is, each part still inspected).
+ */
+export class BoundaryGuard {
+  private held = '';
+
+  constructor(
+    private readonly crosses: (before: string, after: string) => Promise<boolean>,
+    private readonly maxHold = 8192,
+  ) {}
+
+  /** Segments now safe to inspect and send, in order. */
+  async push(segment: string): Promise<string[]> {
+    if (!segment) return [];
+    if (!this.held) {
+      this.held = segment;
+      return [];
+    }
+    if (
+      this.held.length + segment.length <= this.maxHold &&
+      (await this.crosses(this.held, segment))
+    ) {
+      this.held += segment;
+      return [];
+    }
+    const ready = this.held;
+    this.held = segment;
+    return [ready];
+  }
+
+  /** What is still held, at the end of the stream. */
+  flush(): string {
+    const rest = this.held;
+    this.held = '';
+    return rest;
+  }
+}
