@@ -17,8 +17,10 @@ server.registerTool(
     inputSchema: { text: z.string() },
     annotations: { readOnlyHint: true },
   },
-  async args => {
-    received.push({ tool: 'echo', args });
+  async (args, extra) => {
+    // The portal user the gateway says the call is for.
+    const user = extra._meta?.['pilothouse.dev/user'];
+    received.push({ tool: 'echo', args, user });
     return text(`echo: ${args.text}`);
   },
 );

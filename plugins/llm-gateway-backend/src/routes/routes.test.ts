@@ -557,9 +557,12 @@ describe('the gateway over HTTP', () => {
       });
       expect(result.isError).toBe(true);
       expect(textOf(result)).toMatch(/blocked.*SECRET:aws-access-key/);
+      // The server hears whom the call is for from the gateway, never from
+      // the caller's own _meta.
       const ok = await alice.callTool({
         name: 'tools.echo',
         arguments: { text: 'hi' },
+        _meta: { 'pilothouse.dev/user': 'user:default/carol' },
       });
       expect(textOf(ok)).toBe('echo: hi');
       await alice.close();
@@ -568,7 +571,7 @@ describe('the gateway over HTTP', () => {
       const seen = textOf(
         await bob.callTool({ name: 'tools.received', arguments: {} }),
       );
-      expect(seen).toContain('"text":"hi"');
+      expect(seen).toContain('"text":"hi"},"user":"user:default/alice"');
       expect(seen).not.toContain(AWS_ACCESS_KEY);
       await bob.close();
     });

@@ -14,9 +14,15 @@ server.registerTool(
     inputSchema: { text: z.string() },
     annotations: { readOnlyHint: true },
   },
-  async ({ text }) => ({
-    content: [{ type: 'text', text: `echo: ${text} (pid ${process.pid})` }],
-  }),
+  async ({ text }, extra) => {
+    const user = extra._meta?.['pilothouse.dev/user'];
+    const forUser = user ? ` for ${user}` : '';
+    return {
+      content: [
+        { type: 'text', text: `echo: ${text}${forUser} (pid ${process.pid})` },
+      ],
+    };
+  },
 );
 server.registerTool(
   'crash',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { DefaultMcpServersService } from './DefaultMcpServersService';
-import { McpServerConfig } from './types';
+import { McpServerConfig, USER_META_KEY } from './types';
 
 const echoServer: McpServerConfig = {
   id: 'echo',
@@ -57,6 +57,20 @@ describe('DefaultMcpServersService', () => {
     expect(result.content[0]).toMatchObject({
       type: 'text',
       text: expect.stringContaining('echo: hello'),
+    });
+  });
+
+  it("sends the portal user a call is made for in the request's _meta", async () => {
+    service = create([echoServer]);
+    await service.start();
+    const result = await service.callTool(
+      'echo',
+      'echo',
+      { text: 'hi' },
+      { meta: { [USER_META_KEY]: 'user:default/alice' } },
+    );
+    expect(result.content[0]).toMatchObject({
+      text: expect.stringContaining('echo: hi for user:default/alice'),
     });
   });
 

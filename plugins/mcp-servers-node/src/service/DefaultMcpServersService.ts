@@ -10,6 +10,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ExponentialBackoff, IBackoff } from 'cockatiel';
 import {
+  McpCallOptions,
   McpServerConfig,
   McpServersService,
   McpServerStatus,
@@ -62,6 +63,7 @@ class SupervisedServer {
   async callTool(
     name: string,
     args: Record<string, unknown>,
+    options?: McpCallOptions,
   ): Promise<CallToolResult> {
     if (this.state !== 'ready' || !this.client) {
       throw new ServiceUnavailableError(
@@ -76,7 +78,12 @@ class SupervisedServer {
       );
     }
     try {
-      return (await this.client.callTool({ name, arguments: args }, undefined, {
+      const request = {
+        name,
+        arguments: args,
+        ...(options?.meta ? { _meta: options.meta } : {}),
+      };
+      return (await this.client.callTool(request, undefined, {
         timeout: this.config.callTimeoutMs,
       })) as CallToolResult;
     } catch (error) {
@@ -257,8 +264,9 @@ export class DefaultMcpServersService implements McpServersService {
     serverId: string,
     name: string,
     args: Record<string, unknown>,
+    options?: McpCallOptions,
   ): Promise<CallToolResult> {
-    return this.get(serverId).callTool(name, args);
+    return this.get(serverId).callTool(name, args, options);
   }
 
   private get(id: string): SupervisedServer {

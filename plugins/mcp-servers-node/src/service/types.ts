@@ -30,6 +30,19 @@ export type McpServerStatus = {
 export type McpTool = { serverId: string; tool: Tool };
 
 /**
+ * Request `_meta` key naming the portal user a tool call is made for
+ * (`user:default/alice`), so a server can act as, tag or log that person.
+ * Servers must trust it only from the portal (run them where nothing else
+ * reaches them).
+ */
+export const USER_META_KEY = 'pilothouse.dev/user';
+
+export interface McpCallOptions {
+  /** Sent as the request's `_meta`, e.g. `{ [USER_META_KEY]: userRef }`. */
+  meta?: Record<string, unknown>;
+}
+
+/**
  * The backend's one MCP client: connects to every configured server, keeps
  * them running (a dead stdio server is restarted with backoff) and routes
  * tool calls to the server that owns the tool.
@@ -44,5 +57,6 @@ export interface McpServersService {
     serverId: string,
     name: string,
     args: Record<string, unknown>,
+    options?: McpCallOptions,
   ): Promise<CallToolResult>;
 }

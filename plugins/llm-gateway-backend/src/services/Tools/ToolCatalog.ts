@@ -6,7 +6,10 @@ import type {
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import type { ToolContext } from '@pilothouse/plugin-llm-gateway-common';
-import type { McpServersService } from '@pilothouse/plugin-mcp-servers-node';
+import {
+  type McpServersService,
+  USER_META_KEY,
+} from '@pilothouse/plugin-mcp-servers-node';
 
 /** The server name under which Backstage actions are offered. */
 export const ACTIONS_SERVER = 'backstage';
@@ -162,7 +165,18 @@ export class ToolCatalog {
         ...(structured ? { structuredContent: structured } : {}),
       };
     }
-    const result = await this.mcp.callTool(tool.server, tool.tool, args);
+    // The server learns whom the call is for (mcp-aws tags its AWS session
+    // with it); a service calling with its own credentials sends no user.
+    const user =
+      credentials.principal.type === 'user'
+        ? (credentials.principal as { userEntityRef: string }).userEntityRef
+        : undefined;
+    const result = await this.mcp.callTool(
+      tool.server,
+      tool.tool,
+      args,
+      user ? { meta: { [USER_META_KEY]: user } } : undefined,
+    );
     return result as ToolResult;
   }
 }
