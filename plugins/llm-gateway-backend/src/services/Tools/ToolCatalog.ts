@@ -167,10 +167,11 @@ export class ToolCatalog {
     }
     // The server learns whom the call is for (mcp-aws tags its AWS session
     // with it); a service calling with its own credentials sends no user.
-    const user =
-      credentials.principal.type === 'user'
-        ? (credentials.principal as { userEntityRef: string }).userEntityRef
-        : undefined;
+    const principal = credentials.principal as {
+      type?: string;
+      userEntityRef?: string;
+    };
+    const user = principal.type === 'user' ? principal.userEntityRef : undefined;
     const result = await this.mcp.callTool(
       tool.server,
       tool.tool,
