@@ -101,6 +101,15 @@ end
 begin "lint"
 yarn backstage-cli repo lint
 yarn backstage-cli config:check --strict --config app-config.yaml
+# The production overlay, with placeholder values for what it reads from the
+# environment: its keys and shapes must be valid too.
+env PILOTHOUSE_BASE_URL=https://portal.invalid BACKEND_SECRET=placeholder \
+  POSTGRES_HOST=db.invalid POSTGRES_PORT=5432 POSTGRES_USER=placeholder POSTGRES_PASSWORD=placeholder \
+  AUTH_GITHUB_CLIENT_ID=placeholder AUTH_GITHUB_CLIENT_SECRET=placeholder GITHUB_TOKEN=placeholder \
+  REDIS_URL=redis://redis.invalid:6379 LLM_GATEWAY_HASH_KEY=placeholder LLM_GATEWAY_VAULT_KEY=placeholder \
+  MCP_KUBERNETES_URL=http://mcp-kubernetes.invalid/mcp MCP_CICD_URL=http://mcp-cicd.invalid/mcp \
+  MCP_AWS_URL=http://mcp-aws.invalid/mcp \
+  yarn backstage-cli config:check --strict --config app-config.yaml --config app-config.production.yaml
 end
 
 # --- unit and backend tests ----------------------------------------------------
