@@ -304,6 +304,19 @@ describe('DefaultInspector', () => {
       subject.setRules(
         [
           {
+            name: 'SLOW',
+            pattern: '(\\w+\\s?)+:',
+            dataClass: 'internal',
+            actions: { input: 'redact', output: 'allow' },
+          },
+        ],
+        'user:default/admin',
+      ),
+    ).rejects.toThrow(/SLOW: pattern has nested repetition/);
+    await expect(
+      subject.setRules(
+        [
+          {
             name: 'EMAIL',
             dictionary: ['x'],
             dataClass: 'internal',

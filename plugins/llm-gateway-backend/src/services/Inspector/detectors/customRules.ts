@@ -4,6 +4,7 @@ import {
   DATA_CLASSES,
   type DlpRule,
 } from '@pilothouse/plugin-llm-gateway-common';
+import safeRegex from 'safe-regex2';
 import { z } from 'zod';
 import { Detection, Detector } from './types';
 
@@ -73,6 +74,13 @@ export function compileRule(input: unknown, index = 0): CompiledRule {
     } catch (error) {
       throw new InputError(
         `DLP rule ${rule.name}: invalid pattern: ${(error as Error).message}`,
+      );
+    }
+    // Every prompt runs through every rule: a pattern with nested repetition
+    // (`(a+)+`) can take exponential time on a crafted text (ReDoS).
+    if (!safeRegex(regex)) {
+      throw new InputError(
+        `DLP rule ${rule.name}: pattern has nested repetition (such as (a+)+), which can take exponential time on some texts; rewrite it without a repeated group that itself repeats`,
       );
     }
     // A pattern that matches nothing-at-all would mark every position.
