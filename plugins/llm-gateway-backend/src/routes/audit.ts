@@ -1,5 +1,4 @@
 import type {
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
   UserInfoService,
@@ -10,14 +9,11 @@ import {
   llmGatewayReadPermission,
   type AuditQuery,
 } from '@pilothouse/plugin-llm-gateway-common';
-import {
-  AuthorizeResult,
-  type BasicPermission,
-} from '@backstage/plugin-permission-common';
 import type express from 'express';
 import { z } from 'zod';
 import { FINDING_KEY } from '../services/Audit/DatabaseAuditLog';
 import { resolvePrincipal } from '../services/principal';
+import { hasAnyPermission } from './caller';
 import type { AuditLog } from '../services/types';
 
 export interface AuditRoutesOptions {
@@ -66,18 +62,6 @@ function parse<T>(schema: z.ZodType<T, any, any>, value: unknown): T {
   return parsed.data;
 }
 
-async function isAllowed(
-  permissions: PermissionsService,
-  credentials: BackstageCredentials,
-  ...candidates: BasicPermission[]
-): Promise<boolean> {
-  const decisions = await permissions.authorize(
-    candidates.map(permission => ({ permission })),
-    { credentials },
-  );
-  return decisions.some(d => d.result === AuthorizeResult.ALLOW);
-}
-
 /**
  * `/v1/audit`: the log with filters (everyone sees their own records; the
  * audit permission sees all), chain verification and its last result.
@@ -94,7 +78,7 @@ export function addAuditRoutes(
       allow: ['user', 'service'],
     });
     if (
-      !(await isAllowed(permissions, credentials, llmGatewayAuditPermission))
+      !(await hasAnyPermission(permissions, credentials, llmGatewayAuditPermission))
     ) {
       const principal = await resolvePrincipal(credentials, userInfo);
       if (query.actor && query.actor !== principal.ref) {
@@ -113,7 +97,7 @@ export function addAuditRoutes(
       allow: ['user', 'service'],
     });
     if (
-      !(await isAllowed(permissions, credentials, llmGatewayAuditPermission))
+      !(await hasAnyPermission(permissions, credentials, llmGatewayAuditPermission))
     ) {
       throw new NotAllowedError(
         'Verifying the audit chain needs the audit permission',
@@ -126,7 +110,7 @@ export function addAuditRoutes(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const allowed = await isAllowed(
+    const allowed = await hasAnyPermission(
       permissions,
       credentials,
       llmGatewayAuditPermission,

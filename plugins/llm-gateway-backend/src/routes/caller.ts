@@ -1,8 +1,14 @@
 import type {
+  BackstageCredentials,
   HttpAuthService,
+  PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+} from '@backstage/plugin-permission-common';
 import type { Request, Response } from 'express';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { Caller } from '../services/Gateway';
@@ -32,6 +38,34 @@ export async function callerOf(
     if (!res.writableFinished) controller.abort();
   });
   return { principal, credentials, signal: controller.signal };
+}
+
+/** Whether the permission framework allows any one of the permissions. */
+export async function hasAnyPermission(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  ...candidates: BasicPermission[]
+): Promise<boolean> {
+  const decisions = await permissions.authorize(
+    candidates.map(permission => ({ permission })),
+    { credentials },
+  );
+  return decisions.some(d => d.result === AuthorizeResult.ALLOW);
+}
+
+/** Throws NotAllowedError naming the permission(s) unless one is allowed. */
+export async function requirePermission(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  ...candidates: BasicPermission[]
+): Promise<void> {
+  if (!(await hasAnyPermission(permissions, credentials, ...candidates))) {
+    throw new NotAllowedError(
+      `You need the ${candidates
+        .map(p => p.name)
+        .join(' or ')} permission for this`,
+    );
+  }
 }
 
 /** Parses a body with zod; a failure names the first wrong field. */

@@ -6,11 +6,8 @@ import type {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  type BasicPermission,
-} from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
+import type { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   llmGatewayAdminPermission,
   llmGatewayReadPermission,
@@ -29,7 +26,7 @@ import type express from 'express';
 import { z } from 'zod';
 import { mostSensitive } from '../services/Entities/dataClass';
 import { resolvePrincipal } from '../services/principal';
-import { parseBody } from './caller';
+import { parseBody, requirePermission } from './caller';
 import type {
   AuditLog,
   EntityResolver,
@@ -115,17 +112,10 @@ export function addInspectRoutes(
 ): void {
   const { inspector, httpAuth, userInfo, permissions, logger } = options;
 
-  async function authorize(
+  const authorize = (
     credentials: BackstageCredentials,
     permission: BasicPermission,
-  ): Promise<void> {
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`${permission.name} permission required`);
-    }
-  }
+  ) => requirePermission(permissions, credentials, permission);
 
   async function defaultDecide(input: Parameters<InspectDecide>[0]) {
     let dataClass = input.dataClass;

@@ -7,13 +7,9 @@ import type {
 import {
   ConflictError,
   InputError,
-  NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  type BasicPermission,
-} from '@backstage/plugin-permission-common';
+import type { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   DATA_CLASSES,
   llmGatewayAdminPermission,
@@ -33,6 +29,7 @@ import { mostSensitive } from '../services/Entities/dataClass';
 import { POLICY_NAME_PATTERN } from '../services/Policy/policyDocument';
 import type { StoredPolicyEngine } from '../services/Policy/StoredPolicyEngine';
 import type { AuditLog, PolicyStore } from '../services/types';
+import { requirePermission } from './caller';
 
 export interface PolicyRoutesOptions {
   store: PolicyStore;
@@ -127,14 +124,7 @@ export function addPolicyRoutes(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You need the ${permission.name} permission for this`,
-      );
-    }
+    await requirePermission(permissions, credentials, permission);
     return credentials;
   }
 

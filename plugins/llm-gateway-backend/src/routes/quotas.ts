@@ -2,18 +2,18 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   llmGatewayAdminPermission,
   llmGatewayReadPermission,
   type QuotasResponse,
   type UsageReportResponse,
 } from '@pilothouse/plugin-llm-gateway-common';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type express from 'express';
 import { z } from 'zod';
 import { QuotaExceededError } from '../services/Quotas/QuotaExceededError';
 import type { Quotas } from '../services/types';
+import { requirePermission } from './caller';
 
 export interface QuotaRoutesOptions {
   quotas: Quotas;
@@ -46,18 +46,12 @@ export function addQuotaRoutes(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const decisions = await permissions.authorize(
-      [
-        { permission: llmGatewayReadPermission },
-        { permission: llmGatewayAdminPermission },
-      ],
-      { credentials },
+    await requirePermission(
+      permissions,
+      credentials,
+      llmGatewayReadPermission,
+      llmGatewayAdminPermission,
     );
-    if (!decisions.some(d => d.result === AuthorizeResult.ALLOW)) {
-      throw new NotAllowedError(
-        'Quotas and usage need the read or admin permission',
-      );
-    }
   }
 
   router.get('/v1/quotas', async (req, res) => {

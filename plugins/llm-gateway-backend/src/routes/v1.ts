@@ -1,6 +1,4 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ApprovalListResponse,
   CompletionEvent,
@@ -15,6 +13,7 @@ import {
   parseBody,
   startSse,
   statusOf,
+  requirePermission,
 } from './caller';
 import {
   approvalDecisionSchema,
@@ -59,17 +58,12 @@ export async function streamEvents<T>(
 export function addV1Routes(router: Router, deps: V1RouteDeps) {
   const { gateway, permissions } = deps;
 
-  const requirePermission = async (
+  const authorize = async (
     req: Request,
     permission: typeof llmGatewayReadPermission,
   ) => {
     const credentials = await deps.httpAuth.credentials(req);
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You may not ${permission.name}`);
-    }
+    await requirePermission(permissions, credentials, permission);
   };
 
   router.post('/v1/complete', async (req, res) => {
@@ -104,7 +98,7 @@ export function addV1Routes(router: Router, deps: V1RouteDeps) {
   });
 
   router.get('/v1/providers', async (req, res) => {
-    await requirePermission(req, llmGatewayReadPermission);
+    await authorize(req, llmGatewayReadPermission);
     res.json(gateway.providers());
   });
 
