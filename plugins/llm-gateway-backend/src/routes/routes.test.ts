@@ -845,7 +845,10 @@ describe('the gateway over its quota', () => {
     env = await startGatewayBackend({
       config: {
         quotas: {
-          overrides: [{ subject: 'user:default/erin', requestsPerMinute: 2 }],
+          overrides: [
+            { subject: 'user:default/erin', requestsPerMinute: 2 },
+            { subject: 'user:default/farah', requestsPerMinute: 1 },
+          ],
         },
       },
     });
@@ -882,5 +885,29 @@ describe('the gateway over its quota', () => {
         messages: [{ role: 'user', content: 'hello' }],
       });
     expect(other.status).toBe(200);
+  });
+
+  it('answers a streamed request over quota with 429 and Retry-After before any event', async () => {
+    const anthropic = new Anthropic({
+      baseURL: `${env.baseUrl}/anthropic`,
+      apiKey: null,
+      authToken: tokenOf('farah'),
+      maxRetries: 0,
+    });
+    const ask = async () => {
+      const stream = anthropic.messages.stream({
+        model: 'cloud-small',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'hello' }],
+      });
+      return stream.finalText();
+    };
+    const before = env.upstream.requests.length;
+    await ask();
+    const error = await ask().catch(e => e);
+    expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(Number(error.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(error.message).toMatch(/requests per minute/);
+    expect(env.upstream.requests.length - before).toBe(1);
   });
 });
