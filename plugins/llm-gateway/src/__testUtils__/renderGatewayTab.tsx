@@ -81,6 +81,8 @@ export function renderGatewayTab(
   options: {
     api: LlmGatewayApi;
     role?: 'admin' | 'reader' | 'outsider';
+    /** The page's URL, e.g. with query parameters. */
+    url?: string;
   },
 ) {
   const role = options.role ?? 'admin';
@@ -114,5 +116,6 @@ export function renderGatewayTab(
         {element}
       </TestApiProvider>
     </SWRConfig>,
+    options.url ? { initialRouteEntries: [options.url] } : undefined,
   );
 }

@@ -116,4 +116,35 @@ describe('AuditTab', () => {
     expect(screen.getByRole('button', { name: 'Older' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Newer' })).toBeEnabled();
   });
+
+  it('opens with the filters a shared link carries', async () => {
+    const api = fakeGatewayApi({
+      verifyAudit: async () => ({
+        ok: true,
+        checked: 1,
+        verifiedAt: '2026-11-25T10:05:00Z',
+      }),
+      queryAudit: async () => ({ records: [record(1, { decision: 'deny' })] }),
+    });
+    renderGatewayTab(<AuditTab />, {
+      api,
+      url: '/?decision=deny&finding=EMAIL&entity=component%3Adefault%2Fpayments',
+    });
+
+    await screen.findByRole('table', { name: 'Audit records' });
+    expect(api.queryAudit).toHaveBeenCalledWith(
+      expect.objectContaining({
+        decision: 'deny',
+        findingType: 'EMAIL',
+        entityRef: 'component:default/payments',
+        before: undefined,
+      }),
+    );
+    expect(screen.getByRole('combobox', { name: 'Decision' })).toHaveTextContent(
+      'deny',
+    );
+    expect(screen.getByRole('combobox', { name: 'Finding type' })).toHaveValue(
+      'EMAIL',
+    );
+  });
 });

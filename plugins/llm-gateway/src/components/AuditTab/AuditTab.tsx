@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   InfoCard,
   Progress,
@@ -25,6 +25,7 @@ import {
   AuditRecord,
   BUILTIN_FINDING_TYPES,
 } from '@pilothouse/plugin-llm-gateway-common';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { llmGatewayApiRef } from '../../api';
 import { DecisionChip } from '../DecisionChip';
@@ -80,6 +81,39 @@ const KINDS: AuditRecord['kind'][] = [
 ];
 const PAGE_SIZES = [25, 50, 100];
 
+/** Query parameter of each filter: a filtered view can be shared as a link. */
+const PARAMS: Record<keyof Filters, string> = {
+  actor: 'user',
+  entityRef: 'entity',
+  decision: 'decision',
+  findingType: 'finding',
+  kind: 'kind',
+  from: 'from',
+  to: 'to',
+};
+
+function filtersOf(params: URLSearchParams): Filters {
+  const filters = { ...noFilters };
+  for (const [key, param] of Object.entries(PARAMS)) {
+    const value = params.get(param) ?? '';
+    (filters as Record<string, string>)[key] = value;
+  }
+  if (!DECISIONS.includes(filters.decision as AuditRecord['decision'])) {
+    filters.decision = '';
+  }
+  if (!KINDS.includes(filters.kind as AuditRecord['kind'])) filters.kind = '';
+  return filters;
+}
+
+function paramsOf(filters: Filters): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, param] of Object.entries(PARAMS)) {
+    const value = filters[key as keyof Filters];
+    if (value) params.set(param, value);
+  }
+  return params;
+}
+
 /** `datetime-local` values are local time; the API takes ISO timestamps. */
 function toIso(local: string) {
   if (!local) return undefined;
@@ -102,8 +136,13 @@ function queryOf(filters: Filters): AuditQuery {
 function AuditLog() {
   const api = useApi(llmGatewayApiRef);
   const { canReadAllAudit } = useGatewayAccess();
-  const [draft, setDraft] = useState<Filters>(noFilters);
-  const [applied, setApplied] = useState<Filters>(noFilters);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const search = searchParams.toString();
+  const applied = useMemo(
+    () => filtersOf(new URLSearchParams(search)),
+    [search],
+  );
+  const [draft, setDraft] = useState<Filters>(applied);
   const [limit, setLimit] = useState(PAGE_SIZES[0]);
   // `before` cursors of the pages walked so far; the last one is shown.
   const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
@@ -116,8 +155,13 @@ function AuditLog() {
 
   const set = (change: Partial<Filters>) =>
     setDraft(current => ({ ...current, ...change }));
+  // Back and forward in the browser change the filters shown too.
+  useEffect(() => {
+    setDraft(applied);
+    setCursors([undefined]);
+  }, [applied]);
   const apply = (filters: Filters) => {
-    setApplied(filters);
+    setSearchParams(paramsOf(filters));
     setCursors([undefined]);
   };
 
