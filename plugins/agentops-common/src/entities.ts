@@ -28,7 +28,7 @@ export type ToolPermission =
   | { system: string; permission: string };
 
 /** A tool an MCP server offers, as declared in its entity. */
-export interface McpToolSpec {
+export type McpToolSpec = {
   name: string;
   description?: string;
   /** MCP annotations; missing hints are not trusted (not read-only, destructive). */
@@ -36,7 +36,7 @@ export interface McpToolSpec {
   destructive?: boolean;
   idempotent?: boolean;
   permissions?: ToolPermission[];
-}
+};
 
 /**
  * `kind: MCPServer` (close to ToolHive's MCPServer resource: transport,
@@ -69,12 +69,12 @@ export interface McpServerEntity extends Entity {
 }
 
 /** An agent's use of one MCP server: all its tools, or only some. */
-export interface AgentMcpServerUse {
+export type AgentMcpServerUse = {
   /** Entity ref of the MCPServer: `mcpserver:default/kubernetes`. */
   server: string;
   /** Tool names it may call; omitted means all the server's tools. */
   tools?: string[];
-}
+};
 
 /**
  * `kind: Agent` (close to kagent's Agent resource: a model, a system
