@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ApprovalListResponse,
   CompletionEvent,
   CompletionRequest,
   CompletionResponse,
@@ -72,6 +73,10 @@ export class LlmGatewayClient implements LlmGatewayService {
 
   callTool(request: ToolCallRequest, options: GatewayCallOptions) {
     return this.post<ToolCallOutcome>('/v1/tools/call', request, options);
+  }
+
+  listApprovals(options: GatewayCallOptions) {
+    return this.get<ApprovalListResponse>('/v1/approvals', options);
   }
 
   private async get<T>(path: string, options: GatewayCallOptions): Promise<T> {

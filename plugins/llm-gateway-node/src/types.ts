@@ -1,5 +1,6 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type {
+  ApprovalListResponse,
   CompletionEvent,
   CompletionRequest,
   CompletionResponse,
@@ -43,4 +44,9 @@ export interface LlmGatewayService {
     request: ToolCallRequest,
     options: GatewayCallOptions,
   ): Promise<ToolCallOutcome>;
+  /**
+   * The principal's own approval records (every status), and the pending
+   * ones they may decide: how a caller learns whether its call was approved.
+   */
+  listApprovals(options: GatewayCallOptions): Promise<ApprovalListResponse>;
 }
