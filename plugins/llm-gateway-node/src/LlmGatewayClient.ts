@@ -67,8 +67,11 @@ export class LlmGatewayClient implements LlmGatewayService {
     }
   }
 
-  listTools(options: GatewayCallOptions) {
-    return this.get<GatewayTool[]>('/v1/tools', options);
+  listTools(options: GatewayCallOptions & { entityRef?: string }) {
+    const query = options.entityRef
+      ? `?entityRef=${encodeURIComponent(options.entityRef)}`
+      : '';
+    return this.get<GatewayTool[]>(`/v1/tools${query}`, options);
   }
 
   callTool(request: ToolCallRequest, options: GatewayCallOptions) {

@@ -37,8 +37,13 @@ export interface LlmGatewayService {
     request: CompletionRequest,
     options: GatewayCallOptions,
   ): AsyncIterable<CompletionEvent>;
-  /** The tools this principal may use (MCP servers and Backstage actions). */
-  listTools(options: GatewayCallOptions): Promise<GatewayTool[]>;
+  /**
+   * The tools this principal may use (MCP servers and Backstage actions);
+   * with `entityRef`, as policy decides for calls on that entity.
+   */
+  listTools(
+    options: GatewayCallOptions & { entityRef?: string },
+  ): Promise<GatewayTool[]>;
   /** A tool call: allowed and run, denied, or waiting for an approval. */
   callTool(
     request: ToolCallRequest,

@@ -1,5 +1,5 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ApprovalListResponse,
@@ -94,7 +94,11 @@ export function addV1Routes(router: Router, deps: V1RouteDeps) {
 
   router.get('/v1/tools', async (req, res) => {
     const caller = await callerOf(deps, req, res);
-    res.json(await gateway.listTools(caller));
+    const { entityRef } = req.query;
+    if (entityRef !== undefined && typeof entityRef !== 'string') {
+      throw new InputError('entityRef must be one entity ref');
+    }
+    res.json(await gateway.listTools(caller, { entityRef }));
   });
 
   router.post('/v1/tools/call', async (req, res) => {
