@@ -10,13 +10,11 @@ function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((part: any) =>
-      part?.type === 'text'
-        ? String(part.text)
-        : part?.type === 'tool_result'
-        ? textOf(part.content)
-        : '',
-    )
+    .map((part: any) => {
+      if (part?.type === 'text') return String(part.text);
+      if (part?.type === 'tool_result') return textOf(part.content);
+      return '';
+    })
     .join('');
 }
 

@@ -25,6 +25,8 @@ import {
   startHttpServer,
 } from '@pilothouse/mcp-kubernetes';
 import type { AssistantEvent } from '@pilothouse/plugin-ai-assistant-common';
+// The tests run the real gateway beside the assistant, as the portal does.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import llmGatewayPlugin from '@pilothouse/plugin-llm-gateway-backend';
 import { startSandbox } from '@pilothouse/sandbox';
 import type { Knex } from 'knex';
@@ -34,7 +36,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { createTicketsServer } from '../__fixtures__/ticketsServer';
+import { createTicketsServer } from './ticketsServer';
 import { createAiAssistantPlugin } from '../plugin';
 
 export const repoRoot = path.resolve(

@@ -2,7 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import type { AssistantEvent } from '@pilothouse/plugin-ai-assistant-common';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { INJECTED_TICKET } from '../__fixtures__/ticketsServer';
+import { INJECTED_TICKET } from '../__testUtils__/ticketsServer';
 import { startObedientModel } from '../__testUtils__/scriptedModel';
 import {
   AssistantTestBackend,

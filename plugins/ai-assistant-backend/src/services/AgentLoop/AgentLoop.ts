@@ -239,20 +239,7 @@ export class AgentLoop {
       if (approval?.status === 'approved') {
         turn.approvals.set(waiting.id, approvalId);
       } else {
-        const status =
-          approval?.status === 'rejected' || approval?.status === 'expired'
-            ? approval.status
-            : 'failed';
-        const reason =
-          approval?.status === 'rejected'
-            ? `The approval was rejected${
-                approval.decidedBy ? ` by ${approval.decidedBy}` : ''
-              }; the call was not made`
-            : approval?.status === 'expired'
-            ? `The approval expired at ${approval.expiresAt}; the call was not made`
-            : `Approval ${approvalId} can no longer be used (${
-                approval?.status ?? 'not found'
-              }); the call was not made`;
+        const { status, reason } = unusedApproval(approvalId, approval);
         await this.settleCall(turn, waiting, {
           status,
           error: reason,
@@ -815,6 +802,33 @@ export class AgentLoop {
       });
     }
   }
+}
+
+/** Why a paused call was not made, when its approval cannot be used. */
+function unusedApproval(
+  approvalId: string,
+  approval: ApprovalRecord | undefined,
+): { status: ToolCallRecord['status']; reason: string } {
+  if (approval?.status === 'rejected') {
+    return {
+      status: 'rejected',
+      reason: `The approval was rejected${
+        approval.decidedBy ? ` by ${approval.decidedBy}` : ''
+      }; the call was not made`,
+    };
+  }
+  if (approval?.status === 'expired') {
+    return {
+      status: 'expired',
+      reason: `The approval expired at ${approval.expiresAt}; the call was not made`,
+    };
+  }
+  return {
+    status: 'failed',
+    reason: `Approval ${approvalId} can no longer be used (${
+      approval?.status ?? 'not found'
+    }); the call was not made`,
+  };
 }
 
 function toolSpecs(tools: GatewayTool[]): ToolSpec[] {
