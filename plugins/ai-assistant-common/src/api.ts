@@ -1,8 +1,4 @@
-import type {
-  AssistantMessage,
-  Conversation,
-  PlannedToolCall,
-} from './types';
+import type { AssistantMessage, Conversation, PlannedToolCall } from './types';
 
 /**
  * REST shapes of `/api/ai-assistant`. Every route acts for the signed-in
