@@ -50,6 +50,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@pilothouse/plugin-mcp-servers-backend'));
 // The LLM security gateway: every AI call passes here (/api/llm-gateway).
 backend.add(import('@pilothouse/plugin-llm-gateway-backend'));
+// The in-portal AI assistant: chat turns through the gateway (/api/ai-assistant).
+backend.add(import('@pilothouse/plugin-ai-assistant-backend'));
 
 // Backstage actions (catalog, scaffolder) over MCP at /api/mcp-actions/v1.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));

@@ -1,8 +1,4 @@
-import type {
-  AssistantMessage,
-  Conversation,
-  PlannedToolCall,
-} from './types';
+import type { AssistantMessage, Conversation, PlannedToolCall } from './types';
 
 /**
  * REST shapes of `/api/ai-assistant`. Every route acts for the signed-in
@@ -17,6 +13,8 @@ import type {
  * - `POST   /v1/conversations/:id/undo` UndoRequest → SSE: proposes and runs (through policy) the reverse call
  * - `POST   /v1/conversations/:id/cancel` → 204: stops the running turn
  * - `POST   /v1/plan` PlanRequest → PlanResponse
+ * - `POST   /v1/approvals/:approvalId/decided` → 204: the approver's page says it
+ *   decided (in the gateway); the requester gets a signal and a notification
  * - `GET    /v1/transcribe` → TranscriptionStatus
  * - `POST   /v1/transcribe` (body: audio, `content-type: audio/wav` or `audio/webm`) → TranscriptionResponse
  *

@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ApprovalListResponse,
   CompletionEvent,
   CompletionRequest,
   CompletionResponse,
@@ -66,12 +67,19 @@ export class LlmGatewayClient implements LlmGatewayService {
     }
   }
 
-  listTools(options: GatewayCallOptions) {
-    return this.get<GatewayTool[]>('/v1/tools', options);
+  listTools(options: GatewayCallOptions & { entityRef?: string }) {
+    const query = options.entityRef
+      ? `?entityRef=${encodeURIComponent(options.entityRef)}`
+      : '';
+    return this.get<GatewayTool[]>(`/v1/tools${query}`, options);
   }
 
   callTool(request: ToolCallRequest, options: GatewayCallOptions) {
     return this.post<ToolCallOutcome>('/v1/tools/call', request, options);
+  }
+
+  listApprovals(options: GatewayCallOptions) {
+    return this.get<ApprovalListResponse>('/v1/approvals', options);
   }
 
   private async get<T>(path: string, options: GatewayCallOptions): Promise<T> {

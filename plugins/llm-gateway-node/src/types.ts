@@ -1,5 +1,6 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type {
+  ApprovalListResponse,
   CompletionEvent,
   CompletionRequest,
   CompletionResponse,
@@ -36,11 +37,21 @@ export interface LlmGatewayService {
     request: CompletionRequest,
     options: GatewayCallOptions,
   ): AsyncIterable<CompletionEvent>;
-  /** The tools this principal may use (MCP servers and Backstage actions). */
-  listTools(options: GatewayCallOptions): Promise<GatewayTool[]>;
+  /**
+   * The tools this principal may use (MCP servers and Backstage actions);
+   * with `entityRef`, as policy decides for calls on that entity.
+   */
+  listTools(
+    options: GatewayCallOptions & { entityRef?: string },
+  ): Promise<GatewayTool[]>;
   /** A tool call: allowed and run, denied, or waiting for an approval. */
   callTool(
     request: ToolCallRequest,
     options: GatewayCallOptions,
   ): Promise<ToolCallOutcome>;
+  /**
+   * The principal's own approval records (every status), and the pending
+   * ones they may decide: how a caller learns whether its call was approved.
+   */
+  listApprovals(options: GatewayCallOptions): Promise<ApprovalListResponse>;
 }

@@ -590,7 +590,9 @@ describe('the gateway over HTTP', () => {
 
     it('asks for an approval by someone else for a destructive tool on production, used once for that exact call', async () => {
       // payments is production and owned by alice's team.
-      const onPayments = { 'pilothouse.dev/entityRef': 'component:default/payments' };
+      const onPayments = {
+        'pilothouse.dev/entityRef': 'component:default/payments',
+      };
       const alice = await mcpClient('alice');
       const asked = await alice.callTool({
         name: 'tools.delete_thing',
@@ -700,6 +702,33 @@ describe('the gateway over HTTP', () => {
         decision: 'allow',
         result: { content: [{ type: 'text', text: 'did it' }] },
       });
+    });
+
+    it('lists the tools policy allows on an entity, with what it would say', async () => {
+      const listed = async (entityRef?: string) =>
+        (
+          await request(env.server)
+            .get('/api/llm-gateway/v1/tools')
+            .query(entityRef ? { entityRef } : {})
+            .set('authorization', bearer('alice'))
+        ).body as Array<{ name: string; decision: string }>;
+      // Without an entity alice may run no destructive tool ...
+      expect((await listed()).map(t => t.name)).not.toContain(
+        'tools.delete_thing',
+      );
+      // ... on her team's production service she may, after an approval.
+      const onPayments = await listed('component:default/payments');
+      expect(
+        onPayments.find(t => t.name === 'tools.delete_thing'),
+      ).toMatchObject({ decision: 'ask' });
+      expect(onPayments.find(t => t.name === 'tools.echo')).toMatchObject({
+        decision: 'allow',
+      });
+      const unknown = await request(env.server)
+        .get('/api/llm-gateway/v1/tools')
+        .query({ entityRef: 'component:default/no-such-thing' })
+        .set('authorization', bearer('alice'));
+      expect(unknown.status).toBe(404);
     });
 
     it('refuses a request with a bad token', async () => {

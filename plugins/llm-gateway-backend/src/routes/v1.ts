@@ -1,4 +1,5 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
   ApprovalListResponse,
   CompletionEvent,
@@ -88,7 +89,11 @@ export function addV1Routes(router: Router, deps: V1RouteDeps) {
 
   router.get('/v1/tools', async (req, res) => {
     const caller = await callerOf(deps, req, res);
-    res.json(await gateway.listTools(caller));
+    const { entityRef } = req.query;
+    if (entityRef !== undefined && typeof entityRef !== 'string') {
+      throw new InputError('entityRef must be one entity ref');
+    }
+    res.json(await gateway.listTools(caller, { entityRef }));
   });
 
   router.post('/v1/tools/call', async (req, res) => {

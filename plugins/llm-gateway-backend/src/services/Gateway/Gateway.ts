@@ -105,8 +105,8 @@ export class Gateway extends GatewayStep {
 
   // --- tools and approvals -------------------------------------------------------
 
-  listTools(caller: Caller) {
-    return this.toolCalls.listTools(caller);
+  listTools(caller: Caller, options?: { entityRef?: string }) {
+    return this.toolCalls.listTools(caller, options);
   }
 
   callTool(request: ToolCallRequest, caller: Caller) {

@@ -50,8 +50,17 @@ function effectiveToolDecision(
  * call, the call on the server that owns the tool, result inspection, audit.
  */
 export class ToolCalls extends GatewayStep {
-  async listTools(caller: Caller): Promise<GatewayTool[]> {
+  /**
+   * The tools policy does not deny to the caller; with an entity, as policy
+   * decides for calls on that entity (a destructive tool the owners may run
+   * on their own production service is listed, with `ask`).
+   */
+  async listTools(
+    caller: Caller,
+    options: { entityRef?: string } = {},
+  ): Promise<GatewayTool[]> {
     const tools = await this.options.tools.list(caller.credentials);
+    const entity = await this.resolveEntity(options.entityRef, caller);
     const listed: GatewayTool[] = [];
     for (const tool of tools) {
       const decision = effectiveToolDecision(
@@ -59,8 +68,10 @@ export class ToolCalls extends GatewayStep {
           principal: caller.principal,
           request: {
             kind: 'tool',
-            dataClass: this.options.settings.defaultDataClass,
+            dataClass:
+              entity?.dataClass ?? this.options.settings.defaultDataClass,
             tool: toolContext(tool),
+            ...(entity ? { entity } : {}),
             findings: [],
           },
         }),
