@@ -671,6 +671,37 @@ describe('the gateway over HTTP', () => {
       await alice.close();
     });
 
+    it('decides on the entity the arguments name, not only the page the caller is on', async () => {
+      // carol owns the experimental notifications service; from its page she
+      // asks for a destructive call whose argument names payments
+      // (production): that needs a second person, not her confirmation.
+      const asked = await request(env.server)
+        .post('/api/llm-gateway/v1/tools/call')
+        .set('authorization', bearer('carol'))
+        .send({
+          tool: 'tools.unannotated',
+          arguments: { x: 'payments' },
+          entityRef: 'component:default/notifications',
+        });
+      expect(asked.body).toMatchObject({
+        decision: 'ask',
+        approval: 'approval',
+      });
+      const self = await request(env.server)
+        .post(`/api/llm-gateway/v1/approvals/${asked.body.approvalId}/approve`)
+        .set('authorization', bearer('carol'));
+      expect(self.status).toBe(403);
+      const listed = await request(env.server)
+        .get('/api/llm-gateway/v1/approvals')
+        .set('authorization', bearer('carol'));
+      expect(listed.body.approvals).toContainEqual(
+        expect.objectContaining({
+          id: asked.body.approvalId,
+          entityRef: 'component:default/payments',
+        }),
+      );
+    });
+
     it('lets the owner confirm a destructive call outside production', async () => {
       // notifications is experimental and owned by carol's platform-team.
       const asked = await request(env.server)

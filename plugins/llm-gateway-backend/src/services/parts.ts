@@ -1,4 +1,5 @@
 import type {
+  AuthService,
   DatabaseService,
   LifecycleService,
   LoggerService,
@@ -39,6 +40,8 @@ export interface GatewayPartsEnv {
   database: DatabaseService;
   knex: Knex;
   catalog: CatalogService;
+  /** The plugin's own credentials, for catalog lookups policy relies on. */
+  auth?: AuthService;
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
   metrics: MetricsService;
@@ -75,6 +78,7 @@ export const createGatewayParts: GatewayPartsFactory = async env => {
     knex,
     logger,
     catalog: env.catalog,
+    auth: env.auth,
   });
   const inspector = await createInspector({ config, knex, logger });
   return {

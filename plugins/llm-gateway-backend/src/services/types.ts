@@ -114,6 +114,13 @@ export interface EntityResolver {
     user: string,
     options: { credentials: BackstageCredentials },
   ): Promise<Principal>;
+  /**
+   * The catalog components that words in a tool call's arguments name (an
+   * entity name, `backstage.io/kubernetes-id`, `argocd/app-name`), read with
+   * the gateway's own credentials: whom a call really concerns, whatever
+   * entity the caller says it is about.
+   */
+  entitiesNamedBy?(values: string[]): Promise<EntityContext[]>;
 }
 
 /** What a model call cost, for the usage report. */

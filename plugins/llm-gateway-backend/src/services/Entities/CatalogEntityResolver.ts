@@ -1,4 +1,5 @@
 import type {
+  AuthService,
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -31,11 +32,14 @@ export class CatalogEntityResolver implements EntityResolver {
     logger: LoggerService;
     /** The class of entities without the annotation. */
     defaultDataClass?: DataClass;
+    /** For lookups with the gateway's own credentials (entitiesNamedBy). */
+    auth?: AuthService;
   }): CatalogEntityResolver {
     return new CatalogEntityResolver(
       options.catalog,
       options.logger,
       options.defaultDataClass ?? 'internal',
+      options.auth,
     );
   }
 
@@ -43,6 +47,7 @@ export class CatalogEntityResolver implements EntityResolver {
     private readonly catalog: CatalogService,
     private readonly logger: LoggerService,
     private readonly defaultDataClass: DataClass,
+    private readonly auth?: AuthService,
   ) {}
 
   async resolve(
@@ -55,6 +60,26 @@ export class CatalogEntityResolver implements EntityResolver {
       // The same answer whether it is missing or hidden from this caller.
       throw new NotFoundError(`No entity ${ref} in the catalog`);
     }
+    return this.contextOf(entity);
+  }
+
+  async entitiesNamedBy(values: string[]): Promise<EntityContext[]> {
+    if (!this.auth) return [];
+    // Words that can be a Kubernetes or catalog name; a handful at most.
+    const names = [
+      ...new Set(values.filter(v => v.length <= 253 && NAME.test(v))),
+    ].slice(0, 20);
+    if (names.length === 0) return [];
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: NAMING_FIELDS.map(field => ({ kind: 'component', [field]: names })),
+      },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    return items.map(entity => this.contextOf(entity));
+  }
+
+  private contextOf(entity: Entity): EntityContext {
     const namespace = entity.metadata.namespace ?? 'default';
     const spec = (entity.spec ?? {}) as Record<string, unknown>;
     return {
@@ -138,6 +163,16 @@ export class CatalogEntityResolver implements EntityResolver {
     return 'restricted';
   }
 }
+
+/** A DNS-1123 name, as Kubernetes and the catalog's names are. */
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Where a component's name appears in the world its tools act on. */
+const NAMING_FIELDS = [
+  'metadata.name',
+  'metadata.annotations.backstage.io/kubernetes-id',
+  'metadata.annotations.argocd/app-name',
+];
 
 function toEntityRef(ref: string, defaultKind: string): string {
   try {

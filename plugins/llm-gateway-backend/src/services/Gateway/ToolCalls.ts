@@ -44,6 +44,23 @@ function effectiveToolDecision(
   return decision;
 }
 
+/** deny > ask for a second person > ask for a confirmation > allow. */
+function strictness(decision: PolicyDecision): number {
+  if (decision.decision === 'deny') return 3;
+  if (decision.decision === 'ask') return decision.approval === 'confirm' ? 1 : 2;
+  return 0;
+}
+
+/** Every string inside a tool call's arguments. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object') {
+    return Object.values(value).flatMap(stringsIn);
+  }
+  return [];
+}
+
 /**
  * Tool calls: argument inspection, policy (destructive tools wait for an
  * approval unless a rule allows them), the approval that binds to the exact
@@ -102,7 +119,9 @@ export class ToolCalls extends GatewayStep {
       request.tool,
       caller.credentials,
     );
-    const entity = await this.resolveEntity(request.entityRef, caller);
+    // The entity the caller says the call is about; policy also weighs the
+    // ones the arguments name (below), and the strictest answer wins.
+    let entity = await this.resolveEntity(request.entityRef, caller);
     const conversationId = request.conversationId ?? randomUUID();
     const findings: Finding[] = [];
     const record = (
@@ -152,24 +171,41 @@ export class ToolCalls extends GatewayStep {
       );
     }
 
-    // 2. Policy, with the tool, its arguments and the entity.
-    const decision = effectiveToolDecision(
-      await this.options.policyEngine.decide({
-        principal,
-        request: {
-          kind: 'tool',
-          dataClass: maxDataClass(
-            entity?.dataClass ?? this.options.settings.defaultDataClass,
-            ...inputs.map(o => o.dataClass),
-          ),
-          tool: toolContext(tool),
-          arguments: args,
-          entity,
-          findings: findings.map(f => f.type),
-        },
-      }),
-      tool,
+    // 2. Policy, with the tool, its arguments and the entity. A call from
+    // the page of an experimental service that scales `payments` concerns
+    // payments: each entity the arguments name is decided on too.
+    const named =
+      (await this.options.entityResolver.entitiesNamedBy?.(stringsIn(args))) ??
+      [];
+    const candidates = [entity, ...named].filter(
+      (c, i, all): c is EntityContext | undefined =>
+        all.findIndex(o => o?.ref === c?.ref) === i,
     );
+    let decision: PolicyDecision | undefined;
+    for (const candidate of candidates) {
+      const answer = effectiveToolDecision(
+        await this.options.policyEngine.decide({
+          principal,
+          request: {
+            kind: 'tool',
+            dataClass: maxDataClass(
+              candidate?.dataClass ?? this.options.settings.defaultDataClass,
+              ...inputs.map(o => o.dataClass),
+            ),
+            tool: toolContext(tool),
+            arguments: args,
+            entity: candidate,
+            findings: findings.map(f => f.type),
+          },
+        }),
+        tool,
+      );
+      if (!decision || strictness(answer) > strictness(decision)) {
+        decision = answer;
+        entity = candidate;
+      }
+    }
+    if (!decision) throw new Error('no policy decision');
     if (decision.decision === 'deny') {
       return deny(decision.rule, decision.reason);
     }

@@ -1,4 +1,5 @@
 import type {
+  AuthService,
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
@@ -44,6 +45,8 @@ export async function createPolicyParts(options: {
   knex: Knex;
   logger: LoggerService;
   catalog: CatalogService;
+  /** Lets policy weigh the entities a tool call's arguments name. */
+  auth?: AuthService;
 }): Promise<PolicyParts> {
   const { config, knex, logger, catalog } = options;
   const policyConfig = config.getOptionalConfig('llmGateway.policy');
@@ -78,6 +81,7 @@ export async function createPolicyParts(options: {
     catalog,
     logger,
     defaultDataClass,
+    auth: options.auth,
   });
   return { store, engine, entities, fileProblems, defaultDataClass };
 }
