@@ -21,6 +21,16 @@ import {
 import type { EntityResolver } from '../types';
 import { isDataClass } from './dataClass';
 
+/** A DNS-1123 name, as Kubernetes and the catalog's names are. */
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Where a component's name appears in the world its tools act on. */
+const NAMING_FIELDS = [
+  'metadata.name',
+  'metadata.annotations.backstage.io/kubernetes-id',
+  'metadata.annotations.argocd/app-name',
+];
+
 /**
  * Looks entities up in the catalog with the caller's own credentials, so a
  * caller can only name an entity they can see, and reads its data class from
@@ -163,16 +173,6 @@ export class CatalogEntityResolver implements EntityResolver {
     return 'restricted';
   }
 }
-
-/** A DNS-1123 name, as Kubernetes and the catalog's names are. */
-const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
-/** Where a component's name appears in the world its tools act on. */
-const NAMING_FIELDS = [
-  'metadata.name',
-  'metadata.annotations.backstage.io/kubernetes-id',
-  'metadata.annotations.argocd/app-name',
-];
 
 function toEntityRef(ref: string, defaultKind: string): string {
   try {
