@@ -206,6 +206,7 @@ function profileOf(tool: ToolSpec): ToolProfile {
 export class ToolIndex {
   readonly profiles: ToolProfile[];
   private readonly rarity = new Map<string, number>();
+  private readonly frequency: Map<string, number>;
   /** Every word the tools and synonyms know, for typo correction. */
   readonly vocabulary = new Set<string>();
 
@@ -220,6 +221,7 @@ export class ToolIndex {
       }
     }
     const n = this.profiles.length;
+    this.frequency = documents;
     for (const [word, df] of documents) {
       this.rarity.set(word, Math.log((n + 1) / (df + 0.5)) + 0.2);
     }
@@ -256,6 +258,18 @@ export class ToolIndex {
       if (!out.has(s)) out.set(s, i === 0 ? 1 : 0.8);
     });
     return [...out];
+  }
+
+  /**
+   * The text names the tool outright: a word of its name (after the server)
+   * that few other tools have, such as "echo" or "triage".
+   */
+  namesTool(tool: ToolSpec, tokens: Token[]): boolean {
+    const said = new Set(tokens.map(t => t.stem));
+    const [, ...rest] = tool.name.split('.');
+    return identifierWords(rest.join('.') || tool.name)
+      .map(stem)
+      .some(w => said.has(w) && (this.frequency.get(w) ?? 0) <= 2);
   }
 
   /** Every stem the tokens mean, in any sense. */

@@ -329,6 +329,9 @@ export function decide(
     const verb = identifierWords(rest.join('.') || tool.name)[0];
     return index.said(clause.tokens).has(stem(verb));
   };
+  const meant = (c: Candidate | undefined, tokens: Token[]) =>
+    c !== undefined &&
+    (c.score >= MIN_SCORE || index.namesTool(c.tool, tokens));
   const complete = (c?: Candidate) =>
     c !== undefined &&
     c.score >= MIN_SCORE &&
@@ -373,7 +376,7 @@ export function decide(
       text: refusal(tools, `I can't ${verb.text} things: no tool I have does that.`),
     };
   }
-  if (!best || best.score < MIN_SCORE) {
+  if (!best || !meant(best, whole.tokens)) {
     return { kind: 'refuse', text: refusal(tools) };
   }
   if (ambiguousBetween(whole)) {
