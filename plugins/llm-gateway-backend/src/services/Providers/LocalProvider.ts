@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { ContentBlock } from '@pilothouse/plugin-llm-gateway-common';
 import type {
   ModelProvider,
   ProviderRequest,

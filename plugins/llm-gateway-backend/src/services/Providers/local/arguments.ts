@@ -469,12 +469,14 @@ export function fillArguments(options: {
         input[key] = said;
         continue;
       }
-      const entity =
-        role === 'namespace' || role === 'kind' || role === 'catalogNamespace'
-          ? subject ?? (ambiguous ? undefined : mentionWithValue(role))
-          : ENTITY_ROLES.has(role)
-          ? subject
-          : undefined;
+      // Namespace and kind may come from any entity named; the rest only
+      // from the one the call is about.
+      const describesPlace =
+        role === 'namespace' || role === 'kind' || role === 'catalogNamespace';
+      let entity = ENTITY_ROLES.has(role) ? subject : undefined;
+      if (describesPlace) {
+        entity = subject ?? (ambiguous ? undefined : mentionWithValue(role));
+      }
       const value = entity ? entityValue(role, entity, tokens) : undefined;
       if (value !== undefined) input[key] = value;
     }

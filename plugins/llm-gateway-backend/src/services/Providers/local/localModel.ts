@@ -238,10 +238,9 @@ function interpretClause(
 function clausesOf(text: string): string[][] {
   const splits: string[][] = [];
   const separators = /\s*(?:;|,?\s+and then\s+|,?\s+then\s+|,?\s+and also\s+|,?\s+and\s+|,\s+)\s*/gi;
-  let match: RegExpExecArray | null;
-  while ((match = separators.exec(text))) {
+  for (const match of text.matchAll(separators)) {
     const left = text.slice(0, match.index);
-    const right = text.slice(match.index + match[0].length);
+    const right = text.slice(match.index! + match[0].length);
     if (left.trim() && right.trim()) splits.push([left, right]);
   }
   return splits;
@@ -352,15 +351,13 @@ export function decide(
       (a.best!.tool !== b.best!.tool ||
         a.best!.filled.subject !== b.best!.filled.subject)
     ) {
-      {
-        return {
-          kind: 'call',
-          calls: [a.best!, b.best!].map(c => ({
-            tool: c.tool,
-            input: c.filled.input,
-          })),
-        };
-      }
+      return {
+        kind: 'call',
+        calls: [a.best!, b.best!].map(c => ({
+          tool: c.tool,
+          input: c.filled.input,
+        })),
+      };
     }
   }
 

@@ -71,14 +71,11 @@ export function identifierWords(name: string): string[] {
 
 /** Lower-case tokens; `payments-db`, `eu-west-1`, `owner/repo`, `a=b` kept whole. */
 export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
   const pattern = /[a-z0-9$][a-z0-9$]*(?:[-_./=][a-z0-9$]+)*/gi;
-  let match: RegExpExecArray | null;
-  while ((match = pattern.exec(text))) {
+  return [...text.matchAll(pattern)].map(match => {
     const word = match[0].toLowerCase();
-    tokens.push({ text: word, stem: stem(word), index: match.index });
-  }
-  return tokens;
+    return { text: word, stem: stem(word), index: match.index! };
+  });
 }
 
 /** Words that carry no intent. */

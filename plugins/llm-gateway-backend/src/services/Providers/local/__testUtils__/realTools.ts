@@ -1,18 +1,21 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
-import { startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolSpec } from '@pilothouse/plugin-llm-gateway-common';
 import { createAwsMcpServer, createAwsRuntime } from '@pilothouse/mcp-aws';
 import { createCicdClients, createCicdMcpServer } from '@pilothouse/mcp-cicd';
 import { createKubernetesMcpServer } from '@pilothouse/mcp-kubernetes';
 
 /** Tools as the gateway names them: `server.tool`, its description and JSON schema. */
-async function listed(serverId: string, server: McpServer): Promise<ToolSpec[]> {
+async function listed(
+  serverId: string,
+  // Structural: the MCP packages may resolve another copy of the SDK.
+  server: { connect(transport: InMemoryTransport): Promise<void> },
+): Promise<ToolSpec[]> {
   const [clientTransport, serverTransport] =
     InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
@@ -73,7 +76,10 @@ export async function realMcpTools(): Promise<ToolSpec[]> {
  * in a test backend) and the gateway names them (`backstage.catalog.<name>`).
  */
 export async function realCatalogActions(): Promise<ToolSpec[]> {
-  const registry = actionsRegistryServiceMock();
+  // A plain logger: the default one is a jest mock, and the bench has no jest.
+  const registry = actionsRegistryServiceMock({
+    logger: mockServices.rootLogger({ level: 'none' }),
+  });
   const backend = await startTestBackend({
     features: [
       catalogPlugin,
