@@ -17,7 +17,11 @@ import {
 } from './services/Approvals';
 import { Gateway } from './services/Gateway';
 import { GatewayPartsFactory, createGatewayParts } from './services/parts';
-import { createProviders, readProviderConfigs } from './services/Providers';
+import {
+  CatalogEntityDirectory,
+  createProviders,
+  readProviderConfigs,
+} from './services/Providers';
 import { DefaultModelRouter } from './services/Routing';
 import { ToolCatalog } from './services/Tools';
 
@@ -35,6 +39,7 @@ export function createLlmGatewayPlugin(
       env.registerInit({
         deps: {
           logger: coreServices.logger,
+          auth: coreServices.auth,
           config: coreServices.rootConfig,
           database: coreServices.database,
           httpAuth: coreServices.httpAuth,
@@ -65,7 +70,13 @@ export function createLlmGatewayPlugin(
             metrics: deps.metrics,
           });
           const router = DefaultModelRouter.create({
-            providers: createProviders(readProviderConfigs(config)),
+            providers: createProviders(readProviderConfigs(config), {
+              entityDirectory: CatalogEntityDirectory.create({
+                catalog: deps.catalog,
+                auth: deps.auth,
+                logger,
+              }),
+            }),
             breaker: {
               consecutiveFailures: config.getOptionalNumber(
                 'llmGateway.routing.breaker.consecutiveFailures',

@@ -13,13 +13,23 @@ export const repoRoot = path.resolve(
 export const repoPolicyDirectory = path.join(repoRoot, 'policies/gateway');
 
 /** The repository's users, groups and components, as written in catalog/. */
-export function repoCatalogEntities(): Entity[] {
-  return ['catalog/org.yaml', 'catalog/components.yaml'].flatMap(file =>
+export function repoCatalogEntities(
+  files = ['catalog/org.yaml', 'catalog/components.yaml'],
+): Entity[] {
+  return files.flatMap(file =>
     parseAllDocuments(fs.readFileSync(path.join(repoRoot, file), 'utf8'))
       .map(doc => doc.toJS() as Entity)
       .filter(Boolean),
   );
 }
+
+/** Every entity of catalog/: org, systems, components, APIs, resources. */
+export const repoWholeCatalog = () =>
+  repoCatalogEntities(
+    ['org', 'systems', 'components', 'apis', 'resources'].map(
+      name => `catalog/${name}.yaml`,
+    ),
+  );
 
 /** The repository's policy files, by name. */
 export function repoPolicies(): Array<{ name: string; source: string }> {
