@@ -15,6 +15,20 @@ while [ $# -gt 0 ]; do
 done
 
 pilothouse_install
+# The assistant's offline speech engine for voice input; the portal runs
+# without it (the microphone button then says why), so this never stops start-up.
+if ! command -v pocketsphinx_continuous >/dev/null ||
+  [ ! -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian packages for voice input: pocketsphinx pocketsphinx-en-us" >&2
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        pocketsphinx pocketsphinx-en-us >/dev/null; } ||
+      echo "start.sh: could not install pocketsphinx; voice input stays off" >&2
+  else
+    echo "start.sh: voice input needs pocketsphinx (Debian: sudo apt-get install pocketsphinx pocketsphinx-en-us)" >&2
+  fi
+fi
 # A wrong config value stops here with a message naming the key.
 yarn backstage-cli config:check --strict "${configs[@]}" >&2
 pilothouse_build_app

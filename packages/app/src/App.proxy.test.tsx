@@ -39,6 +39,7 @@ describe('App behind the sign-in proxy', () => {
       'Catalog',
       'APIs',
       'Create',
+      'Assistant',
       'AI Gateway',
       'Unprocessed Entities',
       'Notifications',

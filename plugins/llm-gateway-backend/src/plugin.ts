@@ -49,7 +49,6 @@ export function createLlmGatewayPlugin(
           mcpServers: mcpServersServiceRef,
           actions: actionsServiceRef,
           catalog: catalogServiceRef,
-          auth: coreServices.auth,
           scheduler: coreServices.scheduler,
           lifecycle: coreServices.lifecycle,
           metrics: metricsServiceRef,

@@ -1,0 +1,2 @@
+export { AssistantPanel, entityRefFromPath } from './AssistantPanel';
+export { assistantPanel } from './panelStore';

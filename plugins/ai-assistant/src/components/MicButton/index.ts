@@ -1,0 +1,1 @@
+export { MicButton } from './MicButton';
