@@ -76,6 +76,20 @@ describe('LocalProvider', () => {
     ]);
   });
 
+  it('reads tool names written for hosted APIs (server__tool) and answers with them', async () => {
+    const hosted = tools.map(t => ({ ...t, name: t.name.replace(/\./g, '__') }));
+    const answer = await local.complete(
+      request([user('bump payments up to five pods')], { tools: hosted }),
+    );
+    expect(answer.content).toEqual([
+      expect.objectContaining({
+        type: 'tool_use',
+        name: 'kubernetes__scale_deployment',
+        input: { namespace: 'payments', name: 'payments', replicas: 5 },
+      }),
+    ]);
+  });
+
   it('answers "who owns" from the catalog action\'s JSON, owner first', async () => {
     const answer = await local.complete(
       request([

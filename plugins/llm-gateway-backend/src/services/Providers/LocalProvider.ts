@@ -45,10 +45,31 @@ export class LocalProvider implements ModelProvider {
 
   async complete(request: ProviderRequest): Promise<ProviderResponse> {
     const entities = (await this.directory?.list()) ?? [];
+    // Hosted APIs allow no dots in tool names, so callers may send
+    // `kubernetes__scale_deployment`; the model reads `server.tool` and
+    // answers with the name it was given.
+    const given = new Map(
+      (request.tools ?? []).map(t => [t.name.replace(/__/g, '.'), t.name]),
+    );
+    const canonical: ProviderRequest = {
+      ...request,
+      tools: request.tools?.map(t => ({
+        ...t,
+        name: t.name.replace(/__/g, '.'),
+      })),
+      messages: request.messages.map(m => ({
+        ...m,
+        content: m.content.map(b =>
+          b.type === 'tool_use' ? { ...b, name: b.name.replace(/__/g, '.') } : b,
+        ),
+      })),
+    };
     const content = respond(
-      request,
+      canonical,
       entities,
       () => `toolu_local_${randomUUID()}`,
+    ).map(b =>
+      b.type === 'tool_use' ? { ...b, name: given.get(b.name) ?? b.name } : b,
     );
     const inputTokens = estimateTokens(
       JSON.stringify([
