@@ -12,6 +12,7 @@ import { DatabaseConversationStore } from './database/DatabaseConversationStore'
 import { applyMigrations } from './database/migrations';
 import { createRouter } from './router';
 import { AgentLoop } from './services/AgentLoop';
+import { createTranscriber } from './services/Transcription';
 import type { Transcriber } from './services/types';
 
 /** The gateway's default approver groups (llmGateway.approvals.approverGroups). */
@@ -20,13 +21,16 @@ const DEFAULT_APPROVER_GROUPS = [
   'group:default/sre',
 ];
 
-const DEFAULT_APPROVAL_LINK = '/ai-assistant/approvals?approval={approvalId}';
+const DEFAULT_APPROVAL_LINK = '/ai-assistant?approval={approvalId}';
 
 export const conversationChannel = (conversationId: string) =>
   `ai-assistant:conversation:${conversationId}`;
 
 export interface AiAssistantPluginOptions {
-  /** Speech to text for `/v1/transcribe`; without it voice input is off. */
+  /**
+   * Speech to text for `/v1/transcribe`. Default: pocketsphinx or a
+   * Whisper-compatible endpoint, from `aiAssistant.transcription`.
+   */
   transcriber?: (deps: {
     config: RootConfigService;
     logger: LoggerService;
@@ -127,9 +131,9 @@ export function createAiAssistantPlugin(
             },
           });
 
-          const transcriber = options.transcriber
-            ? await options.transcriber({ config, logger })
-            : undefined;
+          const transcriber = await (
+            options.transcriber ?? createTranscriber
+          )({ config, logger });
 
           deps.httpRouter.use(
             await createRouter({

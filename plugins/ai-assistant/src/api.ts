@@ -166,17 +166,29 @@ export class AiAssistantClient implements AiAssistantApi {
     return body.approvals;
   }
 
-  decideApproval(
+  async decideApproval(
     id: string,
     decision: 'approve' | 'reject',
     request: ApprovalDecisionRequest = {},
   ) {
-    return this.json<ApprovalRecord>(
+    const record = await this.json<ApprovalRecord>(
       'POST',
       `/v1/approvals/${encodeURIComponent(id)}/${decision}`,
       request,
       'llm-gateway',
     );
+    // The gateway decided; the assistant tells the requester (a signal and
+    // a notification), so their paused turn resumes. A call made outside
+    // the assistant has no paused turn: nothing to tell.
+    await this.request(
+      'POST',
+      `/v1/approvals/${encodeURIComponent(id)}/decided`,
+    ).catch(error => {
+      if (!(error instanceof ResponseError && error.statusCode === 404)) {
+        throw error;
+      }
+    });
+    return record;
   }
 
   transcriptionStatus() {

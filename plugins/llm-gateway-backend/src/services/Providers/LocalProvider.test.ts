@@ -88,6 +88,18 @@ describe('LocalProvider', () => {
         input: { namespace: 'payments', name: 'payments', replicas: 5 },
       }),
     ]);
+    // A tool's full name typed out is read as its words.
+    const named = await local.complete(
+      request([user('kubernetes.list_workloads namespace=checkout')], {
+        tools: hosted,
+      }),
+    );
+    expect(named.content).toEqual([
+      expect.objectContaining({
+        name: 'kubernetes__list_workloads',
+        input: { namespace: 'checkout' },
+      }),
+    ]);
   });
 
   it('answers "who owns" from the catalog action\'s JSON, owner first', async () => {

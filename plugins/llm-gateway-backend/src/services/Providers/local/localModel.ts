@@ -471,7 +471,7 @@ export function respond(
     ? entities.find(e => e.ref === ref) ?? fromRef(ref)
     : undefined;
 
-  let decision = decide(text, tools, entities, context);
+  let decision = decide(spellToolNames(text, tools), tools, entities, context);
   if (decision.kind !== 'call') {
     const earlier = followUpOf(messages);
     if (earlier) {
@@ -488,6 +488,17 @@ export function respond(
     name: call.tool.name,
     input: call.input,
   }));
+}
+
+/**
+ * A tool's full name typed out (`kubernetes.list_workloads`) becomes its
+ * words (`kubernetes list workloads`), which the intent scoring reads.
+ */
+function spellToolNames(text: string, tools: ToolSpec[]): string {
+  const names = new Set(tools.map(t => t.name.toLowerCase()));
+  return text.replace(/\b[\w-]+(?:\.[\w-]+)+\b/g, word =>
+    names.has(word.toLowerCase()) ? word.replace(/[._-]+/g, ' ') : word,
+  );
 }
 
 /** The user's earlier text, when the model's last message was a question. */
