@@ -1,0 +1,43 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  AgentEntity,
+  isAgentEntity,
+  isMcpServerEntity,
+  McpServerEntity,
+} from '@pilothouse/plugin-agentops-common';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+function load(file: string) {
+  return parseAllDocuments(
+    fs.readFileSync(path.join(__dirname, file), 'utf8'),
+  ).map(doc => {
+    const entity = doc.toJS();
+    entity.metadata.namespace ??= 'default';
+    return entity;
+  });
+}
+
+/** The seeded names: Agents pilothouse-assistant, incident-triage, cost-report, release-agent; MCPServers kubernetes, cicd, aws. */
+export const catalogEntities = load('catalog.yaml');
+/** Entities the renderer refuses or treats specially. */
+export const invalidEntities = load('invalid.yaml');
+export const allEntities = [...catalogEntities, ...invalidEntities];
+
+export const fixtureAgents: AgentEntity[] =
+  catalogEntities.filter(isAgentEntity);
+
+export const fixtureServers = new Map<string, McpServerEntity>(
+  allEntities
+    .filter(isMcpServerEntity)
+    .map(server => [stringifyEntityRef(server), server]),
+);
+
+export function agentNamed(name: string): AgentEntity {
+  const agent = allEntities.find(
+    e => isAgentEntity(e) && e.metadata.name === name,
+  );
+  if (!agent) throw new Error(`no fixture agent ${name}`);
+  return agent;
+}
