@@ -167,6 +167,7 @@ describe('renderAgentManifests', () => {
     (_name, agent) => {
       const { objects } = render(agent);
       const ns = ofKind(objects, 'Namespace')[0];
+      expect(ns.metadata.namespace).toBeUndefined();
       expect(ns.metadata.labels).toMatchObject({
         'pod-security.kubernetes.io/enforce': 'restricted',
         'pod-security.kubernetes.io/audit': 'restricted',

@@ -171,7 +171,8 @@ export function renderAgentManifests(
     [AGENT_LABEL]: name,
   };
   const annotations = { [AGENT_REF_ANNOTATION]: agentRef };
-  const meta = (objectName: string, ns: string | undefined = namespace) => ({
+  // null: a cluster-scoped object.
+  const meta = (objectName: string, ns: string | null = namespace) => ({
     name: objectName,
     ...(ns ? { namespace: ns } : {}),
     labels: { ...labels },
@@ -188,7 +189,7 @@ export function renderAgentManifests(
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
-      ...meta(namespace, undefined),
+      ...meta(namespace, null),
       labels: {
         ...labels,
         'kubernetes.io/metadata.name': namespace,

@@ -108,6 +108,17 @@ function boundToAgent(
   );
 }
 
+/** Whether a live rule grants a verb on a resource, with RBAC's `*` semantics. */
+function covers(rule: any, group: string, resource: string, verb: string) {
+  const has = (list: string[] | undefined, value: string) =>
+    (list ?? []).includes('*') || (list ?? []).includes(value);
+  return (
+    has(rule.apiGroups, group) &&
+    has(rule.resources, resource) &&
+    has(rule.verbs, verb)
+  );
+}
+
 function compareRole(
   rendered: KubeObject,
   live: LiveObject,
@@ -162,9 +173,9 @@ function compareRole(
     }
   }
   for (const [k, verbs] of declared) {
-    const liveVerbs = granted.get(k);
+    const [group, resource] = k.split('\u0000');
     const missing = [...verbs].filter(
-      v => !liveVerbs?.has(v) && !liveVerbs?.has('*'),
+      v => !liveRules.some(rule => covers(rule, group, resource, v)),
     );
     if (missing.length > 0) {
       differences.push({
