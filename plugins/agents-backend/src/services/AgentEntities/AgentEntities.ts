@@ -40,9 +40,9 @@ export class AgentEntities {
     }
     if (!isAgentEntity(entity)) {
       throw new InputError(
-        `${stringifyEntityRef(entity)} is a ${entity.kind} (${
-          entity.apiVersion
-        }), not an Agent (pilothouse.io/v1alpha1)`,
+        `${stringifyEntityRef(entity)} (${entity.apiVersion} ${
+          entity.kind
+        }) is not an Agent of pilothouse.io/v1alpha1`,
       );
     }
     return entity;
