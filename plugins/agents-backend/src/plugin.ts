@@ -4,10 +4,7 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import {
-  DEFAULT_ISOLATION_OPTIONS,
-  IsolationOptions,
-} from './render/options';
+import { DEFAULT_ISOLATION_OPTIONS, IsolationOptions } from './render/options';
 import { createRouter } from './router';
 import { AgentEntities } from './services/AgentEntities/AgentEntities';
 import { IsolationChecker } from './services/Isolation/IsolationChecker';
@@ -97,7 +94,9 @@ export const agentsPlugin = createBackendPlugin({
       },
       async init({ logger, config, httpAuth, httpRouter, catalog }) {
         const options = readIsolationOptions(config);
-        const kubeconfig = config.getOptionalString('agents.kubernetes.kubeconfig');
+        const kubeconfig = config.getOptionalString(
+          'agents.kubernetes.kubeconfig',
+        );
         const reader = KubernetesIsolationReader.fromKubeconfig(
           kubeconfig || undefined,
         );

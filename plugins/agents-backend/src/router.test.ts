@@ -40,7 +40,9 @@ describe('agents router', () => {
           data: {
             agents: {
               kubernetes: { kubeconfig: sandbox.kubeconfigPath },
-              gitops: { repoUrl: 'https://git.example.com/platform/gitops.git' },
+              gitops: {
+                repoUrl: 'https://git.example.com/platform/gitops.git',
+              },
             },
           },
         }),

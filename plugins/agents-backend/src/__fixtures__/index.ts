@@ -1,3 +1,4 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AgentEntity,
@@ -11,7 +12,14 @@ import { parseAllDocuments } from 'yaml';
 
 function load(file: string) {
   return parseAllDocuments(
-    fs.readFileSync(path.join(__dirname, file), 'utf8'),
+    fs.readFileSync(
+      resolvePackagePath(
+        '@pilothouse/plugin-agents-backend',
+        'src/__fixtures__',
+        file,
+      ),
+      'utf8',
+    ),
   ).map(doc => {
     const entity = doc.toJS();
     entity.metadata.namespace ??= 'default';

@@ -1,7 +1,10 @@
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import {
+  Role,
+  RoleBinding,
+} from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import {
   ConfigMap,
   LimitRange,

@@ -3,11 +3,7 @@ import type {
   McpToolSpec,
 } from '@pilothouse/plugin-agentops-common';
 import { parseAllDocuments } from 'yaml';
-import {
-  agentNamed,
-  fixtureAgents,
-  fixtureServers,
-} from '../__fixtures__';
+import { agentNamed, fixtureAgents, fixtureServers } from '../__fixtures__';
 import { validateKubernetesObject } from '../__testUtils__/validateKubernetesObject';
 import {
   IRSA_ANNOTATION,
@@ -101,9 +97,10 @@ describe('renderAgentManifests', () => {
           for (const g of rule.apiGroups) {
             for (const r of rule.resources) {
               for (const v of rule.verbs) {
-                expect([`${g}/${r}`, declared.get(`${g}/${r}`)?.has(v)]).toEqual(
-                  [`${g}/${r}`, true],
-                );
+                expect([
+                  `${g}/${r}`,
+                  declared.get(`${g}/${r}`)?.has(v),
+                ]).toEqual([`${g}/${r}`, true]);
               }
             }
           }
@@ -210,7 +207,11 @@ describe('renderAgentManifests', () => {
         verbs: ['get', 'list'],
       },
       { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list'] },
+      {
+        apiGroups: ['apps'],
+        resources: ['deployments'],
+        verbs: ['get', 'list'],
+      },
       { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['list'] },
     ]);
     const binding = ofKind(objects, 'RoleBinding')[0];

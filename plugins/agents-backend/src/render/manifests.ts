@@ -21,6 +21,7 @@ export interface KubeObject {
     namespace?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
+    finalizers?: string[];
   };
   [field: string]: unknown;
 }
@@ -52,9 +53,9 @@ export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** Name of the Role and RoleBinding an agent gets in each namespace it acts on. */
-export const rbacNameOf = (agentName: string) => `pilothouse-agent-${agentName}`;
-export const egressPolicyNameOf = (agentName: string) =>
-  `${agentName}-egress`;
+export const rbacNameOf = (agentName: string) =>
+  `pilothouse-agent-${agentName}`;
+export const egressPolicyNameOf = (agentName: string) => `${agentName}-egress`;
 
 type EgressRule = {
   to: Array<Record<string, unknown>>;
@@ -90,13 +91,14 @@ function mcpServerEgress(
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) {
     return { rule: { to: [{ ipBlock: { cidr: `${host}/32` } }], ports } };
   }
+  // `svc` (the agent's namespace), `svc.ns`, `svc.ns.svc[.cluster.local]`.
   const labels = host.split('.');
-  const namespace =
-    labels.length === 1
-      ? agentNamespace
-      : labels.length === 2 || labels[2] === 'svc'
-      ? labels[1]
-      : undefined;
+  let namespace: string | undefined;
+  if (labels.length === 1) {
+    namespace = agentNamespace;
+  } else if (labels.length === 2 || labels[2] === 'svc') {
+    namespace = labels[1];
+  }
   if (!namespace) {
     return {
       warning: `${serverRef} is at ${url.host}, outside the cluster; a NetworkPolicy cannot allow a host name, so the agent reaches it only through the gateway (or an egress gateway the platform adds)`,

@@ -1,7 +1,4 @@
-import {
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type {
   AgentEntity,
   McpServerEntity,
@@ -42,9 +39,7 @@ export interface AgentPermissions {
 
 type KubernetesPermission = Extract<ToolPermission, { apiGroups: string[] }>;
 
-function isKubernetesPermission(
-  p: ToolPermission,
-): p is KubernetesPermission {
+function isKubernetesPermission(p: ToolPermission): p is KubernetesPermission {
   return (
     typeof p === 'object' &&
     p !== null &&
@@ -156,7 +151,9 @@ export function collectPermissions(
       for (const permission of tool.permissions ?? []) {
         if (hasWildcard(permission)) {
           throw new RenderRefusedError(
-            `Refusing to render ${agentRef}: tool ${tool.name} of ${serverRef} declares a wildcard permission ${describe(
+            `Refusing to render ${agentRef}: tool ${
+              tool.name
+            } of ${serverRef} declares a wildcard permission ${describe(
               permission,
             )}; declare the exact API groups, resources and verbs (or IAM actions) it needs`,
           );
@@ -170,7 +167,9 @@ export function collectPermissions(
             permission.apiGroups.length === 0
           ) {
             throw new RenderRefusedError(
-              `Refusing to render ${agentRef}: tool ${tool.name} of ${serverRef} declares a Kubernetes permission without API groups, resources or verbs: ${describe(
+              `Refusing to render ${agentRef}: tool ${
+                tool.name
+              } of ${serverRef} declares a Kubernetes permission without API groups, resources or verbs: ${describe(
                 permission,
               )}`,
             );
@@ -204,7 +203,9 @@ export function collectPermissions(
           other.set(system, set);
         } else {
           throw new RenderRefusedError(
-            `Refusing to render ${agentRef}: tool ${tool.name} of ${serverRef} declares a permission of unknown shape ${describe(
+            `Refusing to render ${agentRef}: tool ${
+              tool.name
+            } of ${serverRef} declares a permission of unknown shape ${describe(
               permission,
             )}`,
           );
@@ -229,10 +230,9 @@ export function collectPermissions(
     kubernetes,
     awsActions: [...aws].sort(),
     otherSystems: new Map(
-      [...other.keys()].sort().map(system => [
-        system,
-        [...other.get(system)!].sort(),
-      ]),
+      [...other.keys()]
+        .sort()
+        .map(system => [system, [...other.get(system)!].sort()]),
     ),
     warnings,
   };

@@ -36,7 +36,8 @@ describe('IsolationChecker against the sandbox cluster', () => {
     await sandbox.close();
   });
 
-  const check = (name: string) => checker.check(agentNamed(name), fixtureServers);
+  const check = (name: string) =>
+    checker.check(agentNamed(name), fixtureServers);
 
   it('reports ok for an agent deployed as rendered', async () => {
     const report = await check('incident-triage');
@@ -94,7 +95,11 @@ describe('IsolationChecker against the sandbox cluster', () => {
         metadata: { name },
         rules: [
           { apiGroups: [''], resources: ['*'], verbs: ['get'] },
-          { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list'] },
+          {
+            apiGroups: ['apps'],
+            resources: ['deployments'],
+            verbs: ['get', 'list'],
+          },
         ],
       },
     });

@@ -65,9 +65,7 @@ export class KubernetesIsolationReader implements LiveIsolationReader {
       }
       throw error;
     }
-    const rbacNamespaces = [
-      ...new Set([namespace, ...request.rbacNamespaces]),
-    ];
+    const rbacNamespaces = [...new Set([namespace, ...request.rbacNamespaces])];
     const listIn = async <T>(
       list: (namespace: string) => Promise<{ items: T[] }>,
     ): Promise<T[]> =>

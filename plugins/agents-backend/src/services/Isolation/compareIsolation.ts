@@ -137,9 +137,9 @@ function compareRole(
       differences.push({
         ...where,
         problem: 'wildcard',
-        detail: `Role ${where.namespace}/${where.name} grants '*' in ${wild.join(
-          ' and ',
-        )} (rule ${JSON.stringify({
+        detail: `Role ${where.namespace}/${
+          where.name
+        } grants '*' in ${wild.join(' and ')} (rule ${JSON.stringify({
           apiGroups: rule.apiGroups,
           resources: rule.resources,
           verbs: rule.verbs,
@@ -156,9 +156,7 @@ function compareRole(
     ),
   );
   for (const [k, verbs] of granted) {
-    const extra = [...verbs].filter(
-      v => v !== '*' && !declared.get(k)?.has(v),
-    );
+    const extra = [...verbs].filter(v => v !== '*' && !declared.get(k)?.has(v));
     if (extra.length > 0) {
       const allowed = [...(declared.get(k) ?? [])].sort();
       differences.push({
@@ -266,11 +264,7 @@ export function compareIsolation(
         namespace: binding.metadata.namespace,
         name: binding.metadata.name,
         problem: 'changed',
-        detail: `RoleBinding ${binding.metadata.namespace}/${
-          binding.metadata.name
-        } refers to ${found.roleRef?.kind} ${found.roleRef?.name}, expected ${
-          roleRef.kind
-        } ${roleRef.name}`,
+        detail: `RoleBinding ${binding.metadata.namespace}/${binding.metadata.name} refers to ${found.roleRef?.kind} ${found.roleRef?.name}, expected ${roleRef.kind} ${roleRef.name}`,
       });
     }
     if (!boundToAgent(found, ns, rendered.name)) {
