@@ -10,6 +10,7 @@ import {
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readSeedFile } from './seed';
 import { RunningSandbox, startSandbox } from './server';
 
 const seedFile = path.resolve(__dirname, '../../../catalog/sandbox.yaml');
@@ -381,5 +382,22 @@ describe('sandbox Kubernetes API with @kubernetes/client-node', () => {
       'agent-incident-triage',
       'agent-release',
     ]);
+  });
+
+  it('refuses a seed object of a kind it does not serve, naming it', () => {
+    const file = path.join(dataDir, 'seed.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'kubernetes:',
+        '  namespaces: []',
+        '  workloads: []',
+        '  objects:',
+        '    - { apiVersion: v1, kind: ConfigMap, metadata: { name: x, namespace: default } }',
+      ].join('\n'),
+    );
+    expect(() => readSeedFile(file)).toThrow(
+      'kubernetes.objects.0: v1 ConfigMap is not served by the sandbox',
+    );
   });
 });
