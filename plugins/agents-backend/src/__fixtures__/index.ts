@@ -7,7 +7,6 @@ import {
   McpServerEntity,
 } from '@pilothouse/plugin-agentops-common';
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
 function load(file: string) {
