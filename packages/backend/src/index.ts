@@ -52,6 +52,8 @@ backend.add(import('@pilothouse/plugin-mcp-servers-backend'));
 backend.add(import('@pilothouse/plugin-llm-gateway-backend'));
 // The in-portal AI assistant: chat turns through the gateway (/api/ai-assistant).
 backend.add(import('@pilothouse/plugin-ai-assistant-backend'));
+// AI agents' Kubernetes isolation: rendered manifests and drift (/api/agents).
+backend.add(import('@pilothouse/plugin-agents-backend'));
 
 // Backstage actions (catalog, scaffolder) over MCP at /api/mcp-actions/v1.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));

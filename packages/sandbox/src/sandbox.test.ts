@@ -10,6 +10,7 @@ import {
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readSeedFile } from './seed';
 import { RunningSandbox, startSandbox } from './server';
 
 const seedFile = path.resolve(__dirname, '../../../catalog/sandbox.yaml');
@@ -291,6 +292,112 @@ describe('sandbox Kubernetes API with @kubernetes/client-node', () => {
     expect(await paymentsPods(clients.core)).toEqual(podsBefore);
     expect(fs.readFileSync(sandbox.kubeconfigPath!, 'utf8')).toContain(
       sandbox.url,
+    );
+  });
+
+  it('serves the seeded agent namespaces with their RBAC, policies, quota and limit range', async () => {
+    sandbox = await startSandbox({ port: 0, dataDir, seedFile });
+    const { core, rbac, networking } = clientsFor(sandbox.url);
+    const ns = await core.readNamespace({ name: 'agent-incident-triage' });
+    expect(ns.metadata?.labels).toMatchObject({
+      'kubernetes.io/metadata.name': 'agent-incident-triage',
+      'pilothouse.io/agent': 'incident-triage',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
+    const role = await rbac.readNamespacedRole({
+      name: 'pilothouse-agent-release-agent',
+      namespace: 'payments',
+    });
+    expect(role.rules).toContainEqual(
+      expect.objectContaining({
+        resources: ['deployments'],
+        verbs: ['get', 'delete'],
+      }),
+    );
+    const limits = await core.listNamespacedLimitRange({
+      namespace: 'agent-incident-triage',
+    });
+    expect(limits.items[0].spec?.limits[0].max).toEqual({
+      cpu: '1',
+      memory: '1Gi',
+    });
+    const policies = await networking.listNamespacedNetworkPolicy({
+      namespace: 'agent-release',
+    });
+    expect(policies.items.map(p => p.metadata?.name).sort()).toEqual([
+      'default-deny',
+      'release-agent-egress',
+    ]);
+  });
+
+  it('creates and lists ClusterRoleBindings and LimitRanges', async () => {
+    sandbox = await startSandbox({ port: 0, dataDir, seedFile });
+    const { core, rbac } = clientsFor(sandbox.url);
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: 'agent-view' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'view',
+        },
+        subjects: [
+          {
+            kind: 'ServiceAccount',
+            name: 'incident-triage',
+            namespace: 'agent-incident-triage',
+          },
+        ],
+      },
+    });
+    const bindings = await rbac.listClusterRoleBinding();
+    expect(bindings.items.map(b => b.metadata?.name)).toEqual(['agent-view']);
+    await core.createNamespacedLimitRange({
+      namespace: 'payments',
+      body: {
+        metadata: { name: 'defaults' },
+        spec: { limits: [{ type: 'Container', max: { cpu: '2' } }] },
+      },
+    });
+    await core.deleteNamespace({ name: 'payments' });
+    const left = await core.listLimitRangeForAllNamespaces();
+    expect(left.items.map(l => l.metadata?.namespace)).not.toContain(
+      'payments',
+    );
+  });
+
+  it('adds the seeded agent namespaces to state written before they were seeded', async () => {
+    sandbox = await startSandbox({ port: 0, dataDir, seedFile });
+    let { core } = clientsFor(sandbox.url);
+    await core.deleteNamespace({ name: 'agent-incident-triage' });
+    await core.deleteNamespace({ name: 'agent-release' });
+    await sandbox.close();
+
+    sandbox = await startSandbox({ port: 0, dataDir, seedFile });
+    ({ core } = clientsFor(sandbox.url));
+    const namespaces = await core.listNamespace({
+      labelSelector: 'pilothouse.io/agent',
+    });
+    expect(namespaces.items.map(n => n.metadata?.name).sort()).toEqual([
+      'agent-incident-triage',
+      'agent-release',
+    ]);
+  });
+
+  it('refuses a seed object of a kind it does not serve, naming it', () => {
+    const file = path.join(dataDir, 'seed.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'kubernetes:',
+        '  namespaces: []',
+        '  workloads: []',
+        '  objects:',
+        '    - { apiVersion: v1, kind: ConfigMap, metadata: { name: x, namespace: default } }',
+      ].join('\n'),
+    );
+    expect(() => readSeedFile(file)).toThrow(
+      'kubernetes.objects.0: v1 ConfigMap is not served by the sandbox',
     );
   });
 });

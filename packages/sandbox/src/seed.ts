@@ -5,6 +5,8 @@ import { SandboxContext } from './context';
 import { BEHAVIOUR_ANNOTATION } from './controller/pods';
 import { seedCicd } from './cicd/seed';
 import { awsSeedSchema, seedAws } from './aws/seed';
+import { RESOURCE_TYPES } from './resources/registry';
+import { KubeObject } from './store';
 
 const labelsSchema = z.record(z.string(), z.string());
 
@@ -38,12 +40,47 @@ const applicationSchema = z.object({
   rollout: z.boolean().default(false),
 });
 
+/** An object stored as written, for state the seed's shorthand cannot say (agent namespaces). */
+const objectSchema = z
+  .looseObject({
+    apiVersion: z.string(),
+    kind: z.string(),
+    metadata: z.looseObject({
+      name: z.string(),
+      namespace: z.string().optional(),
+      labels: labelsSchema.optional(),
+      annotations: labelsSchema.optional(),
+    }),
+  })
+  .superRefine((obj, ctx) => {
+    const type = RESOURCE_TYPES.find(
+      t =>
+        t.kind === obj.kind &&
+        (t.group ? `${t.group}/${t.version}` : t.version) === obj.apiVersion,
+    );
+    if (!type) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${obj.apiVersion} ${obj.kind} is not served by the sandbox`,
+      });
+    } else if (type.namespaced !== Boolean(obj.metadata.namespace)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${obj.kind} ${obj.metadata.name} ${
+          type.namespaced ? 'needs' : 'takes no'
+        } metadata.namespace`,
+      });
+    }
+  });
+
 export const seedSchema = z.object({
   kubernetes: z.object({
     namespaces: z.array(
       z.object({ name: z.string(), labels: labelsSchema.default({}) }),
     ),
     workloads: z.array(workloadSchema),
+    /** Objects created as written, after the namespaces and workloads. */
+    objects: z.array(objectSchema).default([]),
   }),
   argocd: z
     .object({ applications: z.array(applicationSchema) })
@@ -132,12 +169,52 @@ export function applySeed(ctx: SandboxContext, seed: SandboxSeed): void {
   for (const workload of seed.kubernetes.workloads) {
     createWorkload(ctx, workload);
   }
+  seedObjects(ctx, seed);
   for (const app of seed.argocd.applications) {
     seedCicd(store, app);
   }
   if (seed.aws) {
     seedAws(store, seed.aws);
   }
+}
+
+/**
+ * Creates the seed's literal objects that are not there yet (so a data
+ * directory written before they were seeded gets them on the next start).
+ * Namespaces get the label the API server gives every namespace.
+ */
+export function seedObjects(
+  ctx: SandboxContext,
+  seed: SandboxSeed,
+  { skipMissingNamespaces = false } = {},
+): number {
+  let created = 0;
+  for (const raw of seed.kubernetes.objects) {
+    const obj = structuredClone(raw) as KubeObject;
+    if (ctx.store.get(obj.kind, obj.metadata.namespace, obj.metadata.name)) {
+      continue;
+    }
+    if (
+      obj.metadata.namespace &&
+      !ctx.store.get('Namespace', undefined, obj.metadata.namespace)
+    ) {
+      if (skipMissingNamespaces) continue;
+      throw new Error(
+        `Invalid sandbox seed: ${obj.kind} ${obj.metadata.name} is in namespace ${obj.metadata.namespace}, which the seed does not create (list the Namespace first)`,
+      );
+    }
+    if (obj.kind === 'Namespace') {
+      obj.metadata.labels = {
+        'kubernetes.io/metadata.name': obj.metadata.name,
+        ...obj.metadata.labels,
+      };
+      obj.spec = { finalizers: ['kubernetes'] };
+      obj.status = { phase: 'Active' };
+    }
+    ctx.store.create(obj);
+    created += 1;
+  }
+  return created;
 }
 
 function createWorkload(ctx: SandboxContext, w: SeedWorkload) {

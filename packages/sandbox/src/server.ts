@@ -20,7 +20,7 @@ import { createDeploymentsRouter } from './resources/deployments';
 import { createDiscoveryRouter } from './resources/discovery';
 import { createPodLogsRouter } from './resources/podLogs';
 import { RESOURCE_TYPES } from './resources/registry';
-import { applySeed, readSeedFile } from './seed';
+import { applySeed, readSeedFile, seedObjects } from './seed';
 import { sendStatus } from './status';
 import { ClusterStore } from './store';
 
@@ -150,22 +150,39 @@ export async function startSandbox(
   if (!loaded) {
     applySeed(ctx, readSeedFile(options.seedFile ?? findDefaultSeedFile()));
     store.saveNow();
-  } else if (
-    store.list(APPLICATION_KIND).length === 0 ||
-    !awsAccount(store)
-  ) {
-    // State written before the sandbox served CI/CD or AWS APIs: add their
-    // seed without touching what is there.
-    const seed = readSeedFile(options.seedFile ?? findDefaultSeedFile());
-    if (store.list(APPLICATION_KIND).length === 0) {
-      for (const app of seed.argocd.applications) {
-        seedCicd(store, app);
+  } else {
+    // State written before the sandbox served CI/CD or AWS APIs, or seeded
+    // agent namespaces: add those parts of the seed without touching what
+    // is there.
+    const needsApps = store.list(APPLICATION_KIND).length === 0;
+    const needsAws = !awsAccount(store);
+    const needsAgents = !store
+      .list('Namespace')
+      .some(ns => ns.metadata.labels?.['pilothouse.io/agent']);
+    let seedFile = options.seedFile;
+    if (!seedFile && (needsApps || needsAws || needsAgents)) {
+      try {
+        seedFile = findDefaultSeedFile();
+      } catch (error) {
+        // Agent namespaces are a demo nicety: without a seed, go on without them.
+        if (needsApps || needsAws) throw error;
       }
     }
-    if (!awsAccount(store) && seed.aws) {
-      seedAws(store, seed.aws);
+    if (seedFile && (needsApps || needsAws || needsAgents)) {
+      const seed = readSeedFile(seedFile);
+      if (needsApps) {
+        for (const app of seed.argocd.applications) {
+          seedCicd(store, app);
+        }
+      }
+      if (needsAws && seed.aws) {
+        seedAws(store, seed.aws);
+      }
+      if (needsAgents) {
+        seedObjects(ctx, seed, { skipMissingNamespaces: true });
+      }
+      store.saveNow();
     }
-    store.saveNow();
   }
 
   const server = http.createServer(createSandboxApp(ctx));

@@ -6,3 +6,4 @@
  * @packageDocumentation
  */
 export * from './entities';
+export * from './api';

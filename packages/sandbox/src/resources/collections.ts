@@ -191,6 +191,7 @@ function deleteWithDependents(ctx: SandboxContext, obj: KubeObject) {
       'Event',
       'ServiceAccount',
       'ResourceQuota',
+      'LimitRange',
       'NetworkPolicy',
       'Role',
       'RoleBinding',
