@@ -164,30 +164,14 @@ export class ModelCalls extends GatewayStep {
       const outputFindings: Finding[] = [];
       let emitted = false;
       let final: ProviderResponse | undefined;
-      try {
-        for await (const event of queue) {
-          if (event.type === 'done') {
-            final = event.response;
-            continue;
-          }
-          for (const segment of segmenter.push(event.text)) {
-            for (const ready of await guard.push(segment)) {
-              const text = await this.inspectOutputSegment(
-                ready,
-                caller,
-                prepared,
-                outputFindings,
-              );
-              emitted = true;
-              sent.push(text);
-              yield { type: 'text_delta', text };
-            }
-          }
-        }
-        const rest = [...(await guard.push(segmenter.flush())), guard.flush()];
-        for (const ready of rest.filter(Boolean)) {
+      // Inspects what the guard lets go, then sends it.
+      const send = async function* inspectAndSend(
+        this: ModelCalls,
+        ready: string[],
+      ): AsyncGenerator<CompletionEvent> {
+        for (const segment of ready.filter(Boolean)) {
           const text = await this.inspectOutputSegment(
-            ready,
+            segment,
             caller,
             prepared,
             outputFindings,
@@ -196,6 +180,18 @@ export class ModelCalls extends GatewayStep {
           sent.push(text);
           yield { type: 'text_delta', text };
         }
+      }.bind(this);
+      try {
+        for await (const event of queue) {
+          if (event.type === 'done') {
+            final = event.response;
+            continue;
+          }
+          for (const segment of segmenter.push(event.text)) {
+            yield* send(await guard.push(segment));
+          }
+        }
+        yield* send([...(await guard.push(segmenter.flush())), guard.flush()]);
       } catch (error) {
         controller.abort();
         await run;
