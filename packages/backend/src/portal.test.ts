@@ -327,7 +327,9 @@ describe.each(databases.eachSupportedId())('portal backend on %s', dbId => {
         .get(`/api/catalog/entities/unprocessed/${reason}`)
         .set('authorization', `Bearer ${carol}`);
       const refs = r.body.entities.map((e: any) => e.entity_ref);
-      expect(refs.filter((ref: string) => /^(agent|mcpserver):/.test(ref))).toEqual([]);
+      expect(
+        refs.filter((ref: string) => /^(agent|mcpserver):/.test(ref)),
+      ).toEqual([]);
     }
   });
 

@@ -73,7 +73,10 @@ export interface McpServerEntity extends Entity {
      * What it may touch: `cluster`, `namespaces` (with `namespaces`), or
      * `account` for a cloud account.
      */
-    scope?: { type: 'cluster' | 'namespaces' | 'account'; namespaces?: string[] };
+    scope?: {
+      type: 'cluster' | 'namespaces' | 'account';
+      namespaces?: string[];
+    };
     tools: McpToolSpec[];
   };
 }

@@ -20,17 +20,31 @@ const TOOLS_SERVER = path.join(__dirname, '__fixtures__/tools-server.js');
 const liveTools = [
   {
     name: 'list_items',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
-    permissions: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['list'] }],
+    annotations: {
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+    },
+    permissions: [
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list'] },
+    ],
   },
   {
     name: 'delete_item',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+    annotations: {
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: false,
+    },
     permissions: ['ecs:UpdateService'],
   },
   {
     name: 'export_items',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: {
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+    },
   },
 ];
 
@@ -69,7 +83,9 @@ function agent(name: string, model: Record<string, string>) {
       system: 'developer-platform',
       lifecycle: 'experimental',
       model,
-      mcpServers: [{ server: 'mcpserver:default/tools', tools: ['list_items'] }],
+      mcpServers: [
+        { server: 'mcpserver:default/tools', tools: ['list_items'] },
+      ],
       namespace: `agent-${name}`,
       dataClassification: 'internal',
       allowDestructiveTools: false,
@@ -145,7 +161,11 @@ describe('catalog with the agentops module', () => {
         mockServices.rootConfig.factory({
           data: {
             catalog: {
-              rules: [{ allow: ['Group', 'System', 'Location', 'Agent', 'MCPServer'] }],
+              rules: [
+                {
+                  allow: ['Group', 'System', 'Location', 'Agent', 'MCPServer'],
+                },
+              ],
               locations: [
                 { type: 'file', target: path.join(dir, 'entities.yaml') },
               ],
@@ -154,7 +174,10 @@ describe('catalog with the agentops module', () => {
               processingInterval: { minutes: 30 },
               providers: {
                 mcpLiveTools: {
-                  schedule: { frequency: { seconds: 1 }, timeout: { seconds: 10 } },
+                  schedule: {
+                    frequency: { seconds: 1 },
+                    timeout: { seconds: 10 },
+                  },
                 },
               },
             },
@@ -251,7 +274,7 @@ describe('catalog with the agentops module', () => {
     await entity('agent/default/triage');
   });
 
-  it("annotates each MCP server with its live tools and how they differ from the declared ones", async () => {
+  it('annotates each MCP server with its live tools and how they differ from the declared ones', async () => {
     const inSync = await eventually(async () => {
       const e = await entity('mcpserver/default/tools');
       if (!e.metadata.annotations?.['pilothouse.io/tool-sync']) {
@@ -289,7 +312,9 @@ describe('catalog with the agentops module', () => {
       'pilothouse.io/tool-sync-reason':
         'No MCP server "not-configured" is configured in pilothouse.mcp.servers',
     });
-    expect(gone.metadata.annotations['pilothouse.io/live-tools']).toBeUndefined();
+    expect(
+      gone.metadata.annotations['pilothouse.io/live-tools'],
+    ).toBeUndefined();
   });
 
   it('flags drift when the running server starts offering a tool its entity does not declare', async () => {
@@ -304,7 +329,11 @@ describe('catalog with the agentops module', () => {
         ...liveTools,
         {
           name: 'purge_items',
-          annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+          annotations: {
+            readOnlyHint: false,
+            destructiveHint: true,
+            idempotentHint: true,
+          },
         },
       ]),
     );

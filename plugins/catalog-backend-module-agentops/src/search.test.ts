@@ -65,7 +65,10 @@ describe('search over the catalog', () => {
                 },
               ],
               locations: [
-                { type: 'file', target: path.join(repoRoot, 'catalog/all.yaml') },
+                {
+                  type: 'file',
+                  target: path.join(repoRoot, 'catalog/all.yaml'),
+                },
               ],
             },
             search: {
@@ -125,7 +128,9 @@ describe('search over the catalog', () => {
       return found;
     });
     expect(
-      documents.find((d: any) => d.location === '/catalog/default/mcpserver/aws'),
+      documents.find(
+        (d: any) => d.location === '/catalog/default/mcpserver/aws',
+      ),
     ).toMatchObject({ title: 'AWS MCP server', kind: 'MCPServer' });
   });
 });

@@ -1,5 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import {
   AgentEntity,
@@ -137,10 +141,14 @@ describe('catalog/agents.yaml', () => {
           t => t.tool,
         );
         const drift = compareTools(server.spec.tools, live);
-        if (drift.missing.length || drift.undeclared.length || drift.changed.length) {
+        if (
+          drift.missing.length ||
+          drift.undeclared.length ||
+          drift.changed.length
+        ) {
           const tools = live.map(t => {
-            const { name, ...declared } = declarationOf(t);
-            return { name, description: t.title, ...declared };
+            const { name: toolName, ...declared } = declarationOf(t);
+            return { name: toolName, description: t.title, ...declared };
           });
           throw new Error(
             `catalog/agents.yaml: MCPServer ${name} differs from the running server: ${JSON.stringify(

@@ -1,4 +1,7 @@
-import type { McpToolSpec, ToolDrift } from '@pilothouse/plugin-agentops-common';
+import type {
+  McpToolSpec,
+  ToolDrift,
+} from '@pilothouse/plugin-agentops-common';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import stringify from 'safe-stable-stringify';
 
@@ -9,9 +12,9 @@ export const PERMISSIONS_META_KEY = 'pilothouse.dev/permissions';
  * A live tool as an MCPServer entity would declare it. Missing hints take
  * MCP's defaults: not read-only, destructive, not idempotent.
  */
-export function declarationOf(tool: Tool): Required<
-  Omit<McpToolSpec, 'description'>
-> {
+export function declarationOf(
+  tool: Tool,
+): Required<Omit<McpToolSpec, 'description'>> {
   const permissions = tool._meta?.[PERMISSIONS_META_KEY];
   return {
     name: tool.name,

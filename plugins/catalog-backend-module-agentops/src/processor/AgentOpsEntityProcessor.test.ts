@@ -48,7 +48,11 @@ function mcpServer(spec: Record<string, unknown> = {}): Entity {
           readOnly: true,
           destructive: false,
           permissions: [
-            { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list'] },
+            {
+              apiGroups: ['apps'],
+              resources: ['deployments'],
+              verbs: ['list'],
+            },
           ],
         },
         {
@@ -135,7 +139,7 @@ describe('AgentOpsEntityProcessor validation', () => {
     [
       'a namespace that Kubernetes would refuse',
       agent({ namespace: 'Agent_Triage' }),
-      "Agent incident-triage: spec.namespace must be a Kubernetes namespace name (lowercase letters, digits and '-', at most 63 characters) such as agent-incident-triage, got \"Agent_Triage\"",
+      'Agent incident-triage: spec.namespace must be a Kubernetes namespace name (lowercase letters, digits and \'-\', at most 63 characters) such as agent-incident-triage, got "Agent_Triage"',
     ],
     [
       'a flag written as text',
@@ -211,9 +215,12 @@ describe('AgentOpsEntityProcessor validation', () => {
       mcpServer({ scope: { type: 'namespaces' } }),
       'MCPServer kubernetes: spec.scope.namespaces is required when spec.scope.type is namespaces',
     ],
-  ])('refuses %s with an error naming the field', async (_, entity, message) => {
-    expect(await errorOf(entity)).toBe(message);
-  });
+  ])(
+    'refuses %s with an error naming the field',
+    async (_, entity, message) => {
+      expect(await errorOf(entity)).toBe(message);
+    },
+  );
 
   it('lists every problem of an entity at once', async () => {
     const message = await errorOf(

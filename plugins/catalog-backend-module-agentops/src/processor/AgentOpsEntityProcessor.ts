@@ -71,12 +71,24 @@ export class AgentOpsEntityProcessor implements CatalogProcessor {
         defaultKind,
         defaultNamespace: self.namespace,
       });
-      const other = { kind: ref.kind, namespace: ref.namespace, name: ref.name };
+      const other = {
+        kind: ref.kind,
+        namespace: ref.namespace,
+        name: ref.name,
+      };
       emit(
-        processingResult.relation({ source: self, type: outgoing, target: other }),
+        processingResult.relation({
+          source: self,
+          type: outgoing,
+          target: other,
+        }),
       );
       emit(
-        processingResult.relation({ source: other, type: incoming, target: self }),
+        processingResult.relation({
+          source: other,
+          type: incoming,
+          target: self,
+        }),
       );
     };
 

@@ -84,9 +84,7 @@ function schemaErrors(errors: ErrorObject[]): string[] {
     .map(e => e.schemaPath);
   const kept = errors.filter(
     e =>
-      !unions.some(
-        u => e.schemaPath !== u && e.schemaPath.startsWith(`${u}/`),
-      ),
+      !unions.some(u => e.schemaPath !== u && e.schemaPath.startsWith(`${u}/`)),
   );
   return [...new Set(kept.map(describe))];
 }
@@ -130,7 +128,9 @@ function agentProblems(entity: AgentEntity): string[] {
   spec.mcpServers.forEach((use, i) => {
     const field = `spec.mcpServers[${i}].server`;
     checkRef(problems, field, use.server, 'MCPServer', 'MCPServer');
-    const key = use.server.toLocaleLowerCase('en-US').replace(/^mcpserver:/, '');
+    const key = use.server
+      .toLocaleLowerCase('en-US')
+      .replace(/^mcpserver:/, '');
     if (servers.has(key)) {
       problems.push(`${field} ${shown(use.server)} is listed more than once`);
     }
