@@ -150,7 +150,7 @@ catalog:
     - type: file
       target: ../../catalog/all.yaml
       rules:
-        - allow: [Component, System, API, Resource, Location, Domain, Group, User, Template]
+        - allow: [Component, System, API, Resource, Location, Domain, Group, User, Template, Agent, MCPServer]
     # A broken entity file: the e2e suite checks that it is reported, readably.
     - type: file
       target: $PILOTHOUSE_ROOT/packages/backend/src/__fixtures__/invalid-entity.yaml

@@ -24,6 +24,9 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // ...and to the "unprocessed entities" API and page, with their error text.
 backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
+// AI agents and MCP servers as catalog kinds (Agent, MCPServer), with each
+// server's live tools and drift from what its entity declares.
+backend.add(import('@pilothouse/plugin-catalog-backend-module-agentops'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));

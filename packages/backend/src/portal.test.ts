@@ -17,6 +17,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import catalogUnprocessed from '@backstage/plugin-catalog-backend-module-unprocessed';
+import catalogAgentOps from '@pilothouse/plugin-catalog-backend-module-agentops';
 import pilothousePolicy from './modules/permissionPolicy';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -86,6 +87,8 @@ describe.each(databases.eachSupportedId())('portal backend on %s', dbId => {
                     'Group',
                     'User',
                     'Template',
+                    'Agent',
+                    'MCPServer',
                   ],
                 },
               ],
@@ -116,6 +119,7 @@ describe.each(databases.eachSupportedId())('portal backend on %s', dbId => {
         catalogPlugin,
         scaffolderEntityModel,
         catalogUnprocessed,
+        catalogAgentOps,
         permissionPlugin,
         pilothousePolicy,
       ],
@@ -274,6 +278,59 @@ describe.each(databases.eachSupportedId())('portal backend on %s', dbId => {
     expect(errors.join('\n')).toMatch(
       /"metadata.name" is not valid.*"Not A Valid Name!"/,
     );
+  });
+
+  it('serves the seeded agents and MCP servers with their relations, and no processing errors of theirs', async () => {
+    const token = await signIn('alice');
+    const agents = await eventually(async () => {
+      const list = await request(server)
+        .get('/api/catalog/entities/by-query')
+        .query({ filter: ['kind=agent', 'kind=mcpserver'], limit: 100 })
+        .set('authorization', `Bearer ${token}`);
+      const found: string[] = list.body.items.map(
+        (e: any) => `${e.kind}:${e.metadata.name}`,
+      );
+      expect(found.sort()).toEqual([
+        'Agent:cost-report',
+        'Agent:incident-triage',
+        'Agent:pilothouse-assistant',
+        'Agent:release-agent',
+        'MCPServer:aws',
+        'MCPServer:cicd',
+        'MCPServer:kubernetes',
+      ]);
+      return list.body.items;
+    });
+    const triage = await eventually(async () => {
+      const r = await request(server)
+        .get('/api/catalog/entities/by-name/agent/default/incident-triage')
+        .set('authorization', `Bearer ${token}`);
+      const rel = r.body.relations?.map((x: any) => `${x.type}:${x.targetRef}`);
+      if (!rel?.includes('usesMcpServer:mcpserver:default/aws')) {
+        throw new Error('not stitched yet');
+      }
+      return rel as string[];
+    });
+    expect(triage).toEqual(
+      expect.arrayContaining([
+        'ownedBy:group:default/sre',
+        'partOf:system:default/developer-platform',
+        'usesMcpServer:mcpserver:default/kubernetes',
+        'usesMcpServer:mcpserver:default/cicd',
+      ]),
+    );
+    expect(agents).toHaveLength(7);
+
+    const carol = await signIn('carol');
+    for (const reason of ['pending', 'failed']) {
+      const r = await request(server)
+        .get(`/api/catalog/entities/unprocessed/${reason}`)
+        .set('authorization', `Bearer ${carol}`);
+      const refs = r.body.entities.map((e: any) => e.entity_ref);
+      expect(
+        refs.filter((ref: string) => /^(agent|mcpserver):/.test(ref)),
+      ).toEqual([]);
+    }
   });
 
   it('lets only administrators delete entities', async () => {
