@@ -29,12 +29,15 @@ export function createCheckPinnedActionsAction() {
           z
             .array(z.string().min(1))
             .min(1)
-            .default(['.github/workflows'])
-            .describe('Workflow or action files or folders, relative to the workspace'),
+            .optional()
+            .describe(`Workflow or action files or folders, relative to the workspace (default: [.github/workflows])`),
       },
     },
     async handler(ctx) {
-      const files = await readYamlFiles(ctx.workspacePath, ctx.input.paths);
+      const files = await readYamlFiles(
+        ctx.workspacePath,
+        ctx.input.paths ?? ['.github/workflows'],
+      );
       throwOnFindings(
         'Action pin check',
         files.flatMap(f => checkPinnedActions(f.path, f.content)),

@@ -44,7 +44,7 @@ describe('pilothouse:publishLocal', () => {
   const context = (input: object, extra: { isDryRun?: boolean } = {}) => ({
     ...createMockActionContext({
       workspacePath: workspace.path,
-      input: { defaultBranch: 'main', register: true, catalogInfoPath: 'catalog-info.yaml', ...input },
+      input,
     }),
     ...extra,
   });

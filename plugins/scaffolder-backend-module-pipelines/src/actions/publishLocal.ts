@@ -82,15 +82,15 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
             .string()
             .optional()
             .describe('Subfolder of the workspace to publish (default: the whole workspace)'),
-        defaultBranch: z => z.string().default('main').describe('Branch to commit to'),
+        defaultBranch: z => z.string().optional().describe('Branch to commit to (default: main)'),
         gitCommitMessage: z => z.string().optional().describe('Commit message (default: scaffolder.defaultCommitMessage)'),
         register: z =>
-          z.boolean().default(true).describe('Register catalog-info.yaml in the catalog'),
+          z.boolean().optional().describe('Register catalog-info.yaml in the catalog (default: true)'),
         catalogInfoPath: z =>
           z
             .string()
-            .default('catalog-info.yaml')
-            .describe('Path of the entity file inside the repository'),
+            .optional()
+            .describe('Path of the entity file inside the repository (default: catalog-info.yaml)'),
       },
       output: {
         remoteUrl: z => z.string().describe('file: URL of the new repository'),
@@ -101,6 +101,9 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
       },
     },
     async handler(ctx) {
+      // The scaffolder does not fill in schema defaults; they are applied here.
+      const register = ctx.input.register ?? true;
+      const catalogInfoPath = ctx.input.catalogInfoPath ?? 'catalog-info.yaml';
       const directory = config.getOptionalString(LOCAL_REPOSITORIES_KEY);
       if (!directory) {
         throw new InputError(
@@ -112,9 +115,9 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
       const sourceDir = ctx.input.sourcePath
         ? resolveSafeChildPath(ctx.workspacePath, ctx.input.sourcePath)
         : ctx.workspacePath;
-      const catalogInfoFile = resolveSafeChildPath(sourceDir, ctx.input.catalogInfoPath);
+      const catalogInfoFile = resolveSafeChildPath(sourceDir, catalogInfoPath);
 
-      const entities = await readRegistrableEntities(catalogInfoFile, ctx.input.catalogInfoPath);
+      const entities = await readRegistrableEntities(catalogInfoFile, catalogInfoPath);
       const entityRef = stringifyEntityRef(entities[0]);
       const targetFile = path.join(repoDir, path.relative(sourceDir, catalogInfoFile));
       const remoteUrl = pathToFileURL(repoDir).href;
@@ -133,7 +136,7 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Dry run: would commit the workspace to ${remoteUrl} and ${
-            ctx.input.register ? `register ${entityRef}` : 'not register it'
+            register ? `register ${entityRef}` : 'not register it'
           }`,
         );
         ctx.output('commitHash', '0'.repeat(40));
@@ -148,7 +151,7 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
       });
       const commitHash = await commitAll({
         dir: repoDir,
-        defaultBranch: ctx.input.defaultBranch,
+        defaultBranch: ctx.input.defaultBranch ?? 'main',
         message:
           ctx.input.gitCommitMessage ??
           config.getOptionalString('scaffolder.defaultCommitMessage') ??
@@ -163,7 +166,7 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
       ctx.output('commitHash', commitHash);
       ctx.logger.info(`Committed ${commitHash} to ${remoteUrl}`);
 
-      if (ctx.input.register) {
+      if (register) {
         // Registering a location is for administrators in Pilothouse's
         // policy; the scaffolder registers this one itself, since the action
         // only registers the file it just wrote, of the kinds above.

@@ -29,15 +29,18 @@ export function createValidateKubernetesAction() {
           z
             .array(z.string().min(1))
             .min(1)
-            .default(['deploy'])
-            .describe('YAML files or folders, relative to the workspace'),
+            .optional()
+            .describe(`YAML files or folders, relative to the workspace (default: [deploy])`),
       },
       output: {
         objects: z => z.number().describe('How many files were validated'),
       },
     },
     async handler(ctx) {
-      const files = await readYamlFiles(ctx.workspacePath, ctx.input.paths);
+      const files = await readYamlFiles(
+        ctx.workspacePath,
+        ctx.input.paths ?? ['deploy'],
+      );
       throwOnFindings('Kubernetes schema validation', validateKubernetesFiles(files));
       ctx.logger.info(`Kubernetes schemas: ${files.length} files valid`);
       ctx.output('objects', files.length);

