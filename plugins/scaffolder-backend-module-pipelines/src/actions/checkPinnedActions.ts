@@ -30,7 +30,9 @@ export function createCheckPinnedActionsAction() {
             .array(z.string().min(1))
             .min(1)
             .optional()
-            .describe(`Workflow or action files or folders, relative to the workspace (default: [.github/workflows])`),
+            .describe(
+              `Workflow or action files or folders, relative to the workspace (default: [.github/workflows])`,
+            ),
       },
     },
     async handler(ctx) {
@@ -42,7 +44,11 @@ export function createCheckPinnedActionsAction() {
         'Action pin check',
         files.flatMap(f => checkPinnedActions(f.path, f.content)),
       );
-      ctx.logger.info(`Every action is pinned to a commit SHA in ${files.map(f => f.path).join(', ')}`);
+      ctx.logger.info(
+        `Every action is pinned to a commit SHA in ${files
+          .map(f => f.path)
+          .join(', ')}`,
+      );
     },
   });
 }

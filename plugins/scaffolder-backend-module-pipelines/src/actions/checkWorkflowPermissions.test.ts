@@ -58,14 +58,19 @@ jobs:
       - run: echo deploy
 `).catch(e => e);
     expect(error.name).toBe('InputError');
-    const lines = error.message.split('\n').slice(1).map((l: string) => l.trim());
-    expect(lines).toEqual([
-      'ci.yml:2:3: pull_request_target runs with secrets and write access on code from forks; use pull_request [permissions]',
-      "ci.yml:5:3: the workflow's default permissions grant contents: write to every job; grant it in the job that needs it [permissions]",
-      'ci.yml:7:3: job build does not state its permissions; add a `permissions:` block with only what it needs [permissions]',
-      'ci.yml:10:15: job build: actions/checkout keeps the token in .git/config; set `with: persist-credentials: false` [permissions]',
-      'ci.yml:13:38: secrets.AWS_SECRET_ACCESS_KEY is a stored cloud key; federate with OIDC (id-token: write) instead [permissions]',
-      'ci.yml:16:18: job deploy: `write-all` grants every scope; list only the scopes needed [permissions]',
-    ].map(l => `.github/workflows/${l}`));
+    const lines = error.message
+      .split('\n')
+      .slice(1)
+      .map((l: string) => l.trim());
+    expect(lines).toEqual(
+      [
+        'ci.yml:2:3: pull_request_target runs with secrets and write access on code from forks; use pull_request [permissions]',
+        "ci.yml:5:3: the workflow's default permissions grant contents: write to every job; grant it in the job that needs it [permissions]",
+        'ci.yml:7:3: job build does not state its permissions; add a `permissions:` block with only what it needs [permissions]',
+        'ci.yml:10:15: job build: actions/checkout keeps the token in .git/config; set `with: persist-credentials: false` [permissions]',
+        'ci.yml:13:38: secrets.AWS_SECRET_ACCESS_KEY is a stored cloud key; federate with OIDC (id-token: write) instead [permissions]',
+        'ci.yml:16:18: job deploy: `write-all` grants every scope; list only the scopes needed [permissions]',
+      ].map(l => `.github/workflows/${l}`),
+    );
   });
 });

@@ -3,7 +3,8 @@ import { throwOnFindings } from '../checks/findings';
 import { checkWorkflowPermissions } from '../checks/workflowPermissions';
 import { readYamlFiles } from '../checks/workspaceFiles';
 
-export const CHECK_WORKFLOW_PERMISSIONS_ID = 'pilothouse:checkWorkflowPermissions';
+export const CHECK_WORKFLOW_PERMISSIONS_ID =
+  'pilothouse:checkWorkflowPermissions';
 
 /** Fails the run when a generated workflow grants more than its jobs need. */
 export function createCheckWorkflowPermissionsAction() {
@@ -30,7 +31,9 @@ export function createCheckWorkflowPermissionsAction() {
             .array(z.string().min(1))
             .min(1)
             .optional()
-            .describe(`Workflow files or folders, relative to the workspace (default: [.github/workflows])`),
+            .describe(
+              `Workflow files or folders, relative to the workspace (default: [.github/workflows])`,
+            ),
       },
     },
     async handler(ctx) {
@@ -42,7 +45,9 @@ export function createCheckWorkflowPermissionsAction() {
         'Least-privilege check',
         files.flatMap(f => checkWorkflowPermissions(f.path, f.content)),
       );
-      ctx.logger.info(`Least privilege holds in ${files.map(f => f.path).join(', ')}`);
+      ctx.logger.info(
+        `Least privilege holds in ${files.map(f => f.path).join(', ')}`,
+      );
     },
   });
 }

@@ -30,9 +30,14 @@ describe('pilothouse:publishLocal', () => {
   const action = createPublishLocalAction({
     config: mockServices.rootConfig({
       data: {
-        pilothouse: { localRepositories: { directory: path.join(data.path, 'repos') } },
+        pilothouse: {
+          localRepositories: { directory: path.join(data.path, 'repos') },
+        },
         scaffolder: {
-          defaultAuthor: { name: 'Pilothouse', email: 'pilothouse@example.com' },
+          defaultAuthor: {
+            name: 'Pilothouse',
+            email: 'pilothouse@example.com',
+          },
           defaultCommitMessage: 'Scaffolded by Pilothouse',
         },
       },
@@ -73,7 +78,10 @@ describe('pilothouse:publishLocal', () => {
       'deploy/base/kustomization.yaml',
     ]);
     expect(ctx.output).toHaveBeenCalledWith('commitHash', commit.oid);
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'component:default/payments');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/payments',
+    );
 
     // Registered with the scaffolder's own credentials: the person running
     // the template need not be allowed to register arbitrary locations.
@@ -85,9 +93,9 @@ describe('pilothouse:publishLocal', () => {
 
   it('refuses a name that is already taken, and leaves that repository alone', async () => {
     await action.handler(context({ repoName: 'payments' }) as any);
-    await expect(action.handler(context({ repoName: 'payments' }) as any)).rejects.toThrow(
-      'A repository named payments already exists',
-    );
+    await expect(
+      action.handler(context({ repoName: 'payments' }) as any),
+    ).rejects.toThrow('A repository named payments already exists');
     expect(catalog.addLocation).toHaveBeenCalledTimes(1);
   });
 
@@ -96,7 +104,9 @@ describe('pilothouse:publishLocal', () => {
       'catalog-info.yaml':
         'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: admins\nspec:\n  type: team\n  children: []\n',
     });
-    await expect(action.handler(context({ repoName: 'sneaky' }) as any)).rejects.toThrow(
+    await expect(
+      action.handler(context({ repoName: 'sneaky' }) as any),
+    ).rejects.toThrow(
       'catalog-info.yaml: only Component, API, Resource entities with a name can be registered by pilothouse:publishLocal, found Group',
     );
     expect(fs.existsSync(path.join(repos(), 'sneaky'))).toBe(false);
@@ -107,11 +117,16 @@ describe('pilothouse:publishLocal', () => {
     await action.handler(ctx as any);
     expect(fs.existsSync(path.join(repos(), 'payments'))).toBe(false);
     expect(catalog.addLocation).not.toHaveBeenCalled();
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'component:default/payments');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/payments',
+    );
   });
 
   it('does not register when asked not to (the component is already in the catalog)', async () => {
-    await action.handler(context({ repoName: 'payments', register: false }) as any);
+    await action.handler(
+      context({ repoName: 'payments', register: false }) as any,
+    );
     expect(fs.existsSync(path.join(repos(), 'payments', '.git'))).toBe(true);
     expect(catalog.addLocation).not.toHaveBeenCalled();
   });
@@ -122,7 +137,9 @@ describe('pilothouse:publishLocal', () => {
       catalog,
       auth: mockServices.auth(),
     });
-    await expect(unconfigured.handler(context({ repoName: 'x' }) as any)).rejects.toThrow(
+    await expect(
+      unconfigured.handler(context({ repoName: 'x' }) as any),
+    ).rejects.toThrow(
       'pilothouse:publishLocal needs pilothouse.localRepositories.directory in the app config',
     );
   });

@@ -3,10 +3,7 @@ import {
   resolveSafeChildPath,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import {
-  type Entity,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -58,7 +55,8 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
       message: Registered \${{ steps.publish.output.entityRef }}`,
       },
       {
-        description: 'Publish without registering (the component is already in the catalog)',
+        description:
+          'Publish without registering (the component is already in the catalog)',
         example: `steps:
   - id: publish
     action: pilothouse:publishLocal
@@ -81,23 +79,42 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
           z
             .string()
             .optional()
-            .describe('Subfolder of the workspace to publish (default: the whole workspace)'),
-        defaultBranch: z => z.string().optional().describe('Branch to commit to (default: main)'),
-        gitCommitMessage: z => z.string().optional().describe('Commit message (default: scaffolder.defaultCommitMessage)'),
+            .describe(
+              'Subfolder of the workspace to publish (default: the whole workspace)',
+            ),
+        defaultBranch: z =>
+          z.string().optional().describe('Branch to commit to (default: main)'),
+        gitCommitMessage: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Commit message (default: scaffolder.defaultCommitMessage)',
+            ),
         register: z =>
-          z.boolean().optional().describe('Register catalog-info.yaml in the catalog (default: true)'),
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Register catalog-info.yaml in the catalog (default: true)',
+            ),
         catalogInfoPath: z =>
           z
             .string()
             .optional()
-            .describe('Path of the entity file inside the repository (default: catalog-info.yaml)'),
+            .describe(
+              'Path of the entity file inside the repository (default: catalog-info.yaml)',
+            ),
       },
       output: {
         remoteUrl: z => z.string().describe('file: URL of the new repository'),
-        repoContentsUrl: z => z.string().describe('file: URL of the repository folder'),
+        repoContentsUrl: z =>
+          z.string().describe('file: URL of the repository folder'),
         commitHash: z => z.string().describe('SHA of the commit'),
-        catalogInfoUrl: z => z.string().describe('Location registered in the catalog'),
-        entityRef: z => z.string().describe('Ref of the first entity in catalog-info.yaml'),
+        catalogInfoUrl: z =>
+          z.string().describe('Location registered in the catalog'),
+        entityRef: z =>
+          z.string().describe('Ref of the first entity in catalog-info.yaml'),
       },
     },
     async handler(ctx) {
@@ -117,9 +134,15 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
         : ctx.workspacePath;
       const catalogInfoFile = resolveSafeChildPath(sourceDir, catalogInfoPath);
 
-      const entities = await readRegistrableEntities(catalogInfoFile, catalogInfoPath);
+      const entities = await readRegistrableEntities(
+        catalogInfoFile,
+        catalogInfoPath,
+      );
       const entityRef = stringifyEntityRef(entities[0]);
-      const targetFile = path.join(repoDir, path.relative(sourceDir, catalogInfoFile));
+      const targetFile = path.join(
+        repoDir,
+        path.relative(sourceDir, catalogInfoFile),
+      );
       const remoteUrl = pathToFileURL(repoDir).href;
       const catalogInfoUrl = pathToFileURL(targetFile).href;
 
@@ -157,7 +180,9 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
           config.getOptionalString('scaffolder.defaultCommitMessage') ??
           'Initial commit',
         author: {
-          name: config.getOptionalString('scaffolder.defaultAuthor.name') ?? 'Scaffolder',
+          name:
+            config.getOptionalString('scaffolder.defaultAuthor.name') ??
+            'Scaffolder',
           email:
             config.getOptionalString('scaffolder.defaultAuthor.email') ??
             'scaffolder@backstage.io',
@@ -187,13 +212,20 @@ async function exists(p: string): Promise<boolean> {
     .catch(() => false);
 }
 
-async function readRegistrableEntities(file: string, shown: string): Promise<Entity[]> {
+async function readRegistrableEntities(
+  file: string,
+  shown: string,
+): Promise<Entity[]> {
   const content = await fs.readFile(file, 'utf8').catch(() => {
-    throw new InputError(`${shown} does not exist in the workspace; the template must write it`);
+    throw new InputError(
+      `${shown} does not exist in the workspace; the template must write it`,
+    );
   });
   const entities = parseAllDocuments(content).flatMap(doc => {
     if (doc.errors.length > 0) {
-      throw new InputError(`${shown} is not valid YAML: ${doc.errors[0].message}`);
+      throw new InputError(
+        `${shown} is not valid YAML: ${doc.errors[0].message}`,
+      );
     }
     const value = doc.toJS();
     return value ? [value as Entity] : [];
@@ -204,7 +236,9 @@ async function readRegistrableEntities(file: string, shown: string): Promise<Ent
   for (const entity of entities) {
     if (!REGISTRABLE_KINDS.includes(entity?.kind) || !entity.metadata?.name) {
       throw new InputError(
-        `${shown}: only ${REGISTRABLE_KINDS.join(', ')} entities with a name can be registered by ${PUBLISH_LOCAL_ID}, found ${String(
+        `${shown}: only ${REGISTRABLE_KINDS.join(
+          ', ',
+        )} entities with a name can be registered by ${PUBLISH_LOCAL_ID}, found ${String(
           entity?.kind,
         )}`,
       );

@@ -81,7 +81,12 @@ describe('pilothouse:validateKubernetes', () => {
 
   it('stops at the line of a field of the wrong type', async () => {
     await expect(
-      run({ 'deploy/deployment.yaml': DEPLOYMENT.replace('replicas: 2', 'replicas: two') }),
+      run({
+        'deploy/deployment.yaml': DEPLOYMENT.replace(
+          'replicas: 2',
+          'replicas: two',
+        ),
+      }),
     ).rejects.toThrow(
       'deploy/deployment.yaml:6:13: Deployment payments: /spec/replicas must be integer [kubernetes-schema]',
     );
@@ -89,7 +94,12 @@ describe('pilothouse:validateKubernetes', () => {
 
   it('stops on an invalid canary step in the second document of a file', async () => {
     await expect(
-      run({ 'deploy/rollout.yaml': ROLLOUT.replace('setWeight: 20', 'setWeight: twenty') }),
+      run({
+        'deploy/rollout.yaml': ROLLOUT.replace(
+          'setWeight: 20',
+          'setWeight: twenty',
+        ),
+      }),
     ).rejects.toThrow(
       'deploy/rollout.yaml:18:22: Rollout payments: /spec/strategy/canary/steps/0/setWeight must be integer',
     );
@@ -99,9 +109,14 @@ describe('pilothouse:validateKubernetes', () => {
     const error = await run({
       'deploy/kustomization.yaml':
         'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [service.yaml]\nreplica: 3\n',
-      'deploy/widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n',
+      'deploy/widget.yaml':
+        'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n',
     }).catch(e => e);
-    expect(error.message).toContain('deploy/kustomization.yaml:1:1: Kustomization: (root): Unrecognized key: "replica"');
-    expect(error.message).toContain('deploy/widget.yaml:2:7: no schema known for example.com/v1 Widget');
+    expect(error.message).toContain(
+      'deploy/kustomization.yaml:1:1: Kustomization: (root): Unrecognized key: "replica"',
+    );
+    expect(error.message).toContain(
+      'deploy/widget.yaml:2:7: no schema known for example.com/v1 Widget',
+    );
   });
 });

@@ -14,7 +14,8 @@ export function createValidateKubernetesAction() {
     supportsDryRun: true,
     examples: [
       {
-        description: 'Validate the Kustomize base, overlays and Argo CD Applications',
+        description:
+          'Validate the Kustomize base, overlays and Argo CD Applications',
         example: `steps:
   - id: validate-manifests
     name: Validate Kubernetes objects
@@ -30,7 +31,9 @@ export function createValidateKubernetesAction() {
             .array(z.string().min(1))
             .min(1)
             .optional()
-            .describe(`YAML files or folders, relative to the workspace (default: [deploy])`),
+            .describe(
+              `YAML files or folders, relative to the workspace (default: [deploy])`,
+            ),
       },
       output: {
         objects: z => z.number().describe('How many files were validated'),
@@ -41,7 +44,10 @@ export function createValidateKubernetesAction() {
         ctx.workspacePath,
         ctx.input.paths ?? ['deploy'],
       );
-      throwOnFindings('Kubernetes schema validation', validateKubernetesFiles(files));
+      throwOnFindings(
+        'Kubernetes schema validation',
+        validateKubernetesFiles(files),
+      );
       ctx.logger.info(`Kubernetes schemas: ${files.length} files valid`);
       ctx.output('objects', files.length);
     },

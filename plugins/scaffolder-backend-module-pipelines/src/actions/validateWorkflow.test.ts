@@ -30,12 +30,17 @@ describe('pilothouse:validateWorkflow', () => {
       input: { paths: ['.github/workflows'], actionlint: true },
     });
     await action.handler(ctx as any);
-    expect(ctx.output).toHaveBeenCalledWith('files', ['.github/workflows/ci.yml']);
+    expect(ctx.output).toHaveBeenCalledWith('files', [
+      '.github/workflows/ci.yml',
+    ]);
   });
 
   it("stops with the file and line of what GitHub's parser rejects", async () => {
     workspace.setContent({
-      '.github/workflows/ci.yml': GOOD.replace('      - run: npm ci', '      - runn: npm ci'),
+      '.github/workflows/ci.yml': GOOD.replace(
+        '      - run: npm ci',
+        '      - runn: npm ci',
+      ),
     });
     const ctx = createMockActionContext({
       workspacePath: workspace.path,

@@ -45,15 +45,20 @@ export function createValidateWorkflowAction() {
             .array(z.string().min(1))
             .min(1)
             .optional()
-            .describe('Workflow files or folders, relative to the workspace (default: .github/workflows)'),
+            .describe(
+              'Workflow files or folders, relative to the workspace (default: .github/workflows)',
+            ),
         actionlint: z =>
           z
             .boolean()
             .optional()
-            .describe('Also lint with actionlint: expression types, runner labels, action inputs (default: true)'),
+            .describe(
+              'Also lint with actionlint: expression types, runner labels, action inputs (default: true)',
+            ),
       },
       output: {
-        files: z => z.array(z.string()).describe('The workflow files that were checked'),
+        files: z =>
+          z.array(z.string()).describe('The workflow files that were checked'),
       },
     },
     async handler(ctx) {
@@ -73,11 +78,14 @@ export function createValidateWorkflowAction() {
       }
       throwOnFindings('Workflow validation', findings);
       ctx.logger.info(
-        `Workflow parser${useActionlint ? ' and actionlint' : ''}: no errors in ${files
-          .map(f => f.path)
-          .join(', ')}`,
+        `Workflow parser${
+          useActionlint ? ' and actionlint' : ''
+        }: no errors in ${files.map(f => f.path).join(', ')}`,
       );
-      ctx.output('files', files.map(f => f.path));
+      ctx.output(
+        'files',
+        files.map(f => f.path),
+      );
     },
   });
 }

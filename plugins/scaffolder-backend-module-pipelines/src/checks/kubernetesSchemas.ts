@@ -28,7 +28,10 @@ function modelsByType(): Map<string, Model> {
   const visit = (value: unknown, depth: number) => {
     if (typeof value === 'function') {
       const model = value as Model;
-      if (typeof model.apiVersion === 'string' && typeof model.kind === 'string') {
+      if (
+        typeof model.apiVersion === 'string' &&
+        typeof model.kind === 'string'
+      ) {
         models!.set(`${model.apiVersion}/${model.kind}`, model);
       }
     } else if (value && typeof value === 'object' && depth < 3) {
@@ -79,7 +82,9 @@ const kustomizationSchema = z
       )
       .optional(),
     replicas: z
-      .array(z.object({ name: z.string(), count: z.number().int().min(0) }).strict())
+      .array(
+        z.object({ name: z.string(), count: z.number().int().min(0) }).strict(),
+      )
       .optional(),
     patches: z
       .array(
@@ -108,7 +113,12 @@ export function validateKubernetesFiles(files: WorkspaceFile[]): Finding[] {
   for (const file of files) {
     const yaml = parseYamlWithPositions(file.content);
     for (const error of yaml.errors) {
-      findings.push({ file: file.path, ...error, check: 'kubernetes-schema', message: error.message });
+      findings.push({
+        file: file.path,
+        ...error,
+        check: 'kubernetes-schema',
+        message: error.message,
+      });
     }
     if (yaml.errors.length > 0) {
       continue;
@@ -122,7 +132,11 @@ export function validateKubernetesFiles(files: WorkspaceFile[]): Finding[] {
         const keys = (instancePath ?? '')
           .split('/')
           .slice(1)
-          .map(k => (/^\d+$/.test(k) ? Number(k) : k.replace(/~1/g, '/').replace(/~0/g, '~')));
+          .map(k =>
+            /^\d+$/.test(k)
+              ? Number(k)
+              : k.replace(/~1/g, '/').replace(/~0/g, '~'),
+          );
         // The deepest node that exists on the path: a missing field is
         // reported where its parent is.
         for (let n = keys.length; n >= 0; n--) {
@@ -134,7 +148,12 @@ export function validateKubernetesFiles(files: WorkspaceFile[]): Finding[] {
         return yaml.position(doc.contents);
       };
       const report = (instancePath: string | undefined, message: string) =>
-        findings.push({ file: file.path, ...at(instancePath), check: 'kubernetes-schema', message });
+        findings.push({
+          file: file.path,
+          ...at(instancePath),
+          check: 'kubernetes-schema',
+          message,
+        });
 
       const { apiVersion, kind } = object;
       if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
@@ -148,7 +167,10 @@ export function validateKubernetesFiles(files: WorkspaceFile[]): Finding[] {
         const parsed = kustomizationSchema.safeParse(object);
         if (!parsed.success) {
           for (const issue of parsed.error.issues) {
-            report(`/${issue.path.join('/')}`, `${label}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+            report(
+              `/${issue.path.join('/')}`,
+              `${label}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+            );
           }
           continue;
         }
@@ -160,7 +182,10 @@ export function validateKubernetesFiles(files: WorkspaceFile[]): Finding[] {
             ? known.has(target)
             : [...known].some(p => p.startsWith(`${target}/`));
           if (!exists) {
-            report(`/resources/${index}`, `${label}: resource ${resource} (${target}) is not among the validated files`);
+            report(
+              `/resources/${index}`,
+              `${label}: resource ${resource} (${target}) is not among the validated files`,
+            );
           }
         });
         continue;
@@ -179,7 +204,12 @@ export function validateKubernetesFiles(files: WorkspaceFile[]): Finding[] {
           throw error;
         }
         for (const e of errors) {
-          report(e.instancePath, `${label}: ${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
+          report(
+            e.instancePath,
+            `${label}: ${e.instancePath || '(root)'} ${
+              e.message ?? 'is invalid'
+            }`,
+          );
         }
       }
     }

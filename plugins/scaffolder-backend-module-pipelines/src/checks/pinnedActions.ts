@@ -20,7 +20,10 @@ export function checkPinnedActions(file: string, content: string): Finding[] {
   const yaml = parseYamlWithPositions(content);
   const findings: Finding[] = [];
   for (const doc of yaml.documents) {
-    const uses: { node: NonNullable<ReturnType<typeof mapGet>>; value: string }[] = [];
+    const uses: {
+      node: NonNullable<ReturnType<typeof mapGet>>;
+      value: string;
+    }[] = [];
     for (const [, jobPair] of mapEntries(mapGet(doc.contents, 'jobs'))) {
       const job = jobPair.value;
       const jobUses = mapGet(job, 'uses');
@@ -35,7 +38,9 @@ export function checkPinnedActions(file: string, content: string): Finding[] {
       }
     }
     // Composite actions (action.yml) list their steps under runs.steps.
-    for (const step of seqItems(mapGet(mapGet(doc.contents, 'runs'), 'steps'))) {
+    for (const step of seqItems(
+      mapGet(mapGet(doc.contents, 'runs'), 'steps'),
+    )) {
       const stepUses = mapGet(step, 'uses');
       if (stepUses) {
         uses.push({ node: stepUses, value: String(scalarValue(stepUses)) });

@@ -45,7 +45,11 @@ function loadWorkflowParser(): typeof WorkflowParser {
     },
   });
   // eslint-disable-next-line @backstage/no-relative-monorepo-imports, import/no-dynamic-require
-  parser = require(path.join(root, 'dist', 'index.js')) as typeof WorkflowParser;
+  parser = require(path.join(
+    root,
+    'dist',
+    'index.js',
+  )) as typeof WorkflowParser;
   return parser;
 }
 
@@ -80,7 +84,10 @@ export async function parseWorkflowFile(
       check: 'workflow-parser',
       message: message.replace(POSITION, ''),
     };
-    messages.set(`${finding.line}:${finding.column}:${finding.message}`, finding);
+    messages.set(
+      `${finding.line}:${finding.column}:${finding.message}`,
+      finding,
+    );
   };
   for (const error of result.context.errors.getErrors()) {
     add(error.message, error.range?.start.line, error.range?.start.column);

@@ -30,23 +30,30 @@ export function checkWorkflowPermissions(
   const yaml = parseYamlWithPositions(content);
   const findings: Finding[] = [];
   const report = (node: Node | undefined | null, message: string) =>
-    findings.push({ file, ...yaml.position(node), check: 'permissions', message });
+    findings.push({
+      file,
+      ...yaml.position(node),
+      check: 'permissions',
+      message,
+    });
 
   for (const doc of yaml.documents) {
     const root = doc.contents;
     const on = mapGet(root, 'on');
-    const triggers = isScalar(on)
-      ? [String(on.value)]
-      : isSeq(on)
-      ? seqItems(on).map(n => String(scalarValue(n)))
-      : mapEntries(on).map(([k]) => k);
+    const triggers = triggerNames(on);
     if (triggers.includes('pull_request_target')) {
-      report(on, 'pull_request_target runs with secrets and write access on code from forks; use pull_request');
+      report(
+        on,
+        'pull_request_target runs with secrets and write access on code from forks; use pull_request',
+      );
     }
 
     const topPermissions = mapGet(root, 'permissions');
     if (!topPermissions) {
-      report(root, 'the workflow sets no default permissions; add `permissions: {}` (or read-only scopes) at the top');
+      report(
+        root,
+        'the workflow sets no default permissions; add `permissions: {}` (or read-only scopes) at the top',
+      );
     } else {
       for (const problem of permissionProblems(topPermissions, true)) {
         report(topPermissions, problem);
@@ -57,7 +64,10 @@ export function checkWorkflowPermissions(
       const job = jobPair.value;
       const permissions = mapGet(job, 'permissions');
       if (!permissions) {
-        report(jobPair.key, `job ${jobId} does not state its permissions; add a \`permissions:\` block with only what it needs`);
+        report(
+          jobPair.key,
+          `job ${jobId} does not state its permissions; add a \`permissions:\` block with only what it needs`,
+        );
       } else {
         for (const problem of permissionProblems(permissions, false)) {
           report(permissions, `job ${jobId}: ${problem}`);
@@ -66,9 +76,14 @@ export function checkWorkflowPermissions(
       for (const step of seqItems(mapGet(job, 'steps'))) {
         const uses = String(scalarValue(mapGet(step, 'uses')) ?? '');
         if (uses.startsWith('actions/checkout@')) {
-          const persist = scalarValue(mapGet(mapGet(step, 'with'), 'persist-credentials'));
+          const persist = scalarValue(
+            mapGet(mapGet(step, 'with'), 'persist-credentials'),
+          );
           if (persist !== false && persist !== 'false') {
-            report(mapGet(step, 'uses'), `job ${jobId}: actions/checkout keeps the token in .git/config; set \`with: persist-credentials: false\``);
+            report(
+              mapGet(step, 'uses'),
+              `job ${jobId}: actions/checkout keeps the token in .git/config; set \`with: persist-credentials: false\``,
+            );
           }
         }
       }
@@ -90,6 +105,17 @@ export function checkWorkflowPermissions(
   return findings.sort((a, b) => a.line - b.line);
 }
 
+/** `on: push`, `on: [push, pull_request]` or `on: { push: ... }`. */
+function triggerNames(on: Node | undefined): string[] {
+  if (isScalar(on)) {
+    return [String(on.value)];
+  }
+  if (isSeq(on)) {
+    return seqItems(on).map(n => String(scalarValue(n)));
+  }
+  return mapEntries(on).map(([k]) => k);
+}
+
 function permissionProblems(node: Node, isDefault: boolean): string[] {
   if (isScalar(node)) {
     const value = String(node.value);
@@ -97,7 +123,9 @@ function permissionProblems(node: Node, isDefault: boolean): string[] {
       return ['`write-all` grants every scope; list only the scopes needed'];
     }
     if (value === 'read-all' && !isDefault) {
-      return ['`read-all` grants every read scope; list only the scopes needed'];
+      return [
+        '`read-all` grants every read scope; list only the scopes needed',
+      ];
     }
     return [];
   }

@@ -35,9 +35,15 @@ export async function readYamlFiles(
           .map(name => path.join(absolute, name))
       : [absolute];
     for (const file of found.sort()) {
-      const relative = path.relative(workspacePath, file).split(path.sep).join('/');
+      const relative = path
+        .relative(workspacePath, file)
+        .split(path.sep)
+        .join('/');
       if (!files.has(relative)) {
-        files.set(relative, { path: relative, content: await fs.readFile(file, 'utf8') });
+        files.set(relative, {
+          path: relative,
+          content: await fs.readFile(file, 'utf8'),
+        });
       }
     }
   }

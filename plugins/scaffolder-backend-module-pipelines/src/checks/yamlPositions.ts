@@ -42,7 +42,9 @@ export function mapEntries(node: unknown): [string, Pair<Node, Node>][] {
     return [];
   }
   return (node as YAMLMap<Node, Node>).items.flatMap(pair =>
-    isScalar(pair.key) ? [[String(pair.key.value), pair] as [string, Pair<Node, Node>]] : [],
+    isScalar(pair.key)
+      ? [[String(pair.key.value), pair] as [string, Pair<Node, Node>]]
+      : [],
   );
 }
 

@@ -20,7 +20,10 @@ export async function commitAll(options: CommitOptions): Promise<string> {
   await git.init({ fs, dir, defaultBranch: options.defaultBranch });
   const files = await git.listFiles({ fs, dir }).catch(() => []);
   const present = new Set(files);
-  for (const entry of await fs.promises.readdir(dir, { recursive: true, withFileTypes: true })) {
+  for (const entry of await fs.promises.readdir(dir, {
+    recursive: true,
+    withFileTypes: true,
+  })) {
     if (!entry.isFile()) {
       continue;
     }
@@ -28,7 +31,11 @@ export async function commitAll(options: CommitOptions): Promise<string> {
       .relative(dir, path.join(entry.parentPath, entry.name))
       .split(path.sep)
       .join('/');
-    if (relative === '.git' || relative.startsWith('.git/') || present.has(relative)) {
+    if (
+      relative === '.git' ||
+      relative.startsWith('.git/') ||
+      present.has(relative)
+    ) {
       continue;
     }
     await git.add({ fs, dir, filepath: relative });

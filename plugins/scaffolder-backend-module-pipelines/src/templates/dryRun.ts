@@ -1,12 +1,19 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
 /** The repository's templates folder (tests only: it is not part of the package). */
-export const TEMPLATES_DIR = path.resolve(__dirname, '../../../../templates');
+export const TEMPLATES_DIR = resolvePackagePath(
+  '@pilothouse/plugin-scaffolder-backend-module-pipelines',
+  '../../templates',
+);
 
 /** A template and its files, in the shape POST /api/scaffolder/v2/dry-run takes. */
-export function dryRunBody(templateName: string, values: Record<string, unknown>) {
+export function dryRunBody(
+  templateName: string,
+  values: Record<string, unknown>,
+) {
   const dir = path.join(TEMPLATES_DIR, templateName);
   const files = fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
