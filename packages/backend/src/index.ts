@@ -33,6 +33,9 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// Pipeline templates' actions: validation of generated workflows and
+// manifests, and the laptop's local publish (pilothouse:publishLocal).
+backend.add(import('@pilothouse/plugin-scaffolder-backend-module-pipelines'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./modules/permissionPolicy'));

@@ -1,0 +1,39 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCheckPinnedActionsAction } from './actions/checkPinnedActions';
+import { createCheckWorkflowPermissionsAction } from './actions/checkWorkflowPermissions';
+import { createPublishLocalAction } from './actions/publishLocal';
+import { createValidateKubernetesAction } from './actions/validateKubernetes';
+import { createValidateWorkflowAction } from './actions/validateWorkflow';
+
+/**
+ * Pilothouse's scaffolder actions for pipeline templates: validation of what
+ * a template generated, and the laptop's local publish step.
+ */
+export default createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'pipelines',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+      },
+      async init({ scaffolder, config, auth, catalog }) {
+        scaffolder.addActions(
+          createValidateWorkflowAction(),
+          createCheckPinnedActionsAction(),
+          createCheckWorkflowPermissionsAction(),
+          createValidateKubernetesAction(),
+          createPublishLocalAction({ config, auth, catalog }),
+        );
+      },
+    });
+  },
+});
