@@ -11,6 +11,10 @@ import {
   textOf,
 } from './__testUtils__/fixtures';
 
+// Spawning a server through the TypeScript transform takes seconds on a busy
+// two-core machine.
+jest.setTimeout(30_000);
+
 type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
 
 describe('mcp-kubernetes over real stdio', () => {

@@ -306,23 +306,23 @@ describe('sandbox Kubernetes API with @kubernetes/client-node', () => {
     });
     const role = await rbac.readNamespacedRole({
       name: 'pilothouse-agent-release-agent',
-      namespace: 'payments',
+      namespace: 'agent-release-agent',
     });
     expect(role.rules).toContainEqual(
       expect.objectContaining({
         resources: ['deployments'],
-        verbs: ['get', 'delete'],
+        verbs: ['get', 'list', 'delete'],
       }),
     );
     const limits = await core.listNamespacedLimitRange({
       namespace: 'agent-incident-triage',
     });
     expect(limits.items[0].spec?.limits[0].max).toEqual({
-      cpu: '1',
-      memory: '1Gi',
+      cpu: '500m',
+      memory: '512Mi',
     });
     const policies = await networking.listNamespacedNetworkPolicy({
-      namespace: 'agent-release',
+      namespace: 'agent-release-agent',
     });
     expect(policies.items.map(p => p.metadata?.name).sort()).toEqual([
       'default-deny',
@@ -370,7 +370,7 @@ describe('sandbox Kubernetes API with @kubernetes/client-node', () => {
     sandbox = await startSandbox({ port: 0, dataDir, seedFile });
     let { core } = clientsFor(sandbox.url);
     await core.deleteNamespace({ name: 'agent-incident-triage' });
-    await core.deleteNamespace({ name: 'agent-release' });
+    await core.deleteNamespace({ name: 'agent-release-agent' });
     await sandbox.close();
 
     sandbox = await startSandbox({ port: 0, dataDir, seedFile });
@@ -380,7 +380,7 @@ describe('sandbox Kubernetes API with @kubernetes/client-node', () => {
     });
     expect(namespaces.items.map(n => n.metadata?.name).sort()).toEqual([
       'agent-incident-triage',
-      'agent-release',
+      'agent-release-agent',
     ]);
   });
 

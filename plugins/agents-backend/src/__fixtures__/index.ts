@@ -48,3 +48,29 @@ export function agentNamed(name: string): AgentEntity {
   if (!agent) throw new Error(`no fixture agent ${name}`);
   return agent;
 }
+
+/** The repository's own seeds (catalog/agents.yaml), as the portal loads them. */
+export const seededEntities = parseAllDocuments(
+  fs.readFileSync(
+    resolvePackagePath(
+      '@pilothouse/plugin-agents-backend',
+      '../../catalog/agents.yaml',
+    ),
+    'utf8',
+  ),
+)
+  .map(doc => doc.toJS())
+  .filter(Boolean)
+  .map(entity => {
+    entity.metadata.namespace ??= 'default';
+    return entity;
+  });
+
+export const seededAgents: AgentEntity[] =
+  seededEntities.filter(isAgentEntity);
+
+export const seededServers = new Map<string, McpServerEntity>(
+  seededEntities
+    .filter(isMcpServerEntity)
+    .map(server => [stringifyEntityRef(server), server]),
+);

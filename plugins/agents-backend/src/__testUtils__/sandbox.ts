@@ -1,6 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { RunningSandbox, startSandbox } from '@pilothouse/sandbox';
 import fs from 'node:fs';
+import { parse, stringify } from 'yaml';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -9,16 +10,27 @@ export const repoRoot = path.resolve(
   '../..',
 );
 
-/** The sandbox cluster seeded from catalog/sandbox.yaml, in this process, on its own data. */
-export async function startSeededSandbox(): Promise<
+/** The sandbox cluster (catalog/sandbox.yaml with the fixtures' agents), in this process, on its own data. */
+export async function startSeededSandbox(
+  options: { repositoryAgents?: boolean } = {},
+): Promise<
   RunningSandbox & { kubeconfigPath: string; dataDir: string }
 > {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agents-backend-'));
-  const sandbox = await startSandbox({
-    port: 0,
-    dataDir,
-    seedFile: path.join(repoRoot, 'catalog/sandbox.yaml'),
-  });
+  // The repository's cluster, with the test fixtures' agents deployed in it
+  // instead of the repository's own (src/__fixtures__/sandbox.yaml).
+  const seed = parse(
+    fs.readFileSync(path.join(repoRoot, 'catalog/sandbox.yaml'), 'utf8'),
+  );
+  if (!options.repositoryAgents) seed.kubernetes.objects = parse(
+    fs.readFileSync(
+      path.join(repoRoot, 'plugins/agents-backend/src/__fixtures__/sandbox.yaml'),
+      'utf8',
+    ),
+  ).kubernetes.objects;
+  const seedFile = path.join(dataDir, 'seed.yaml');
+  fs.writeFileSync(seedFile, stringify(seed));
+  const sandbox = await startSandbox({ port: 0, dataDir, seedFile });
   return {
     ...sandbox,
     dataDir,

@@ -3,7 +3,13 @@ import type {
   McpToolSpec,
 } from '@pilothouse/plugin-agentops-common';
 import { parseAllDocuments } from 'yaml';
-import { agentNamed, fixtureAgents, fixtureServers } from '../__fixtures__';
+import {
+  agentNamed,
+  fixtureAgents,
+  fixtureServers,
+  seededAgents,
+  seededServers,
+} from '../__fixtures__';
 import { validateKubernetesObject } from '../__testUtils__/validateKubernetesObject';
 import {
   IRSA_ANNOTATION,
@@ -73,6 +79,22 @@ describe('renderAgentManifests', () => {
       );
       for (const obj of objects) {
         expect(() => validateKubernetesObject(obj)).not.toThrow();
+      }
+    },
+  );
+
+  it.each(seededAgents.map(a => [a.metadata.name, a] as const))(
+    'the seeded agent %s (catalog/agents.yaml) renders, and every object validates',
+    (_name, agent) => {
+      const { objects } = renderAgentManifests(
+        agent,
+        seededServers,
+        DEFAULT_ISOLATION_OPTIONS,
+      );
+      expect(ofKind(objects, 'NetworkPolicy').length).toBeGreaterThan(0);
+      for (const obj of objects) {
+        expect(() => validateKubernetesObject(obj)).not.toThrow();
+        expect(JSON.stringify(obj)).not.toMatch(/"verbs":\[[^\]]*"\*"/);
       }
     },
   );

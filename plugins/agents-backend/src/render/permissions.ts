@@ -63,6 +63,23 @@ export function mcpServerRefOf(agent: AgentEntity, ref: string): string {
   );
 }
 
+function isArgoCdPermission(permission: ToolPermission): permission is {
+  system: 'argocd';
+  resource: string;
+  action: string;
+  object: string;
+  policy?: string;
+} {
+  return (
+    typeof permission === 'object' &&
+    permission !== null &&
+    (permission as { system?: unknown }).system === 'argocd' &&
+    typeof (permission as { resource?: unknown }).resource === 'string' &&
+    typeof (permission as { action?: unknown }).action === 'string' &&
+    typeof (permission as { object?: unknown }).object === 'string'
+  );
+}
+
 function describe(permission: ToolPermission): string {
   return typeof permission === 'string'
     ? permission
@@ -187,6 +204,15 @@ export function collectPermissions(
               }
             }
           }
+        } else if (isArgoCdPermission(permission)) {
+          // Argo CD RBAC is Argo CD's, not Kubernetes': a line for the
+          // operator's argocd-rbac-cm, in the external permissions.
+          const set = other.get('argocd') ?? new Set<string>();
+          set.add(
+            permission.policy ??
+              `p, <role>, ${permission.resource}, ${permission.action}, ${permission.object}, allow`,
+          );
+          other.set('argocd', set);
         } else if (
           typeof permission === 'object' &&
           permission !== null &&

@@ -5,7 +5,12 @@ import {
   NetworkingV1Api,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
-import { agentNamed, fixtureServers } from '../../__fixtures__';
+import {
+  agentNamed,
+  fixtureServers,
+  seededAgents,
+  seededServers,
+} from '../../__fixtures__';
 import { startSeededSandbox } from '../../__testUtils__/sandbox';
 import { DEFAULT_ISOLATION_OPTIONS } from '../../render/options';
 import { IsolationChecker } from './IsolationChecker';
@@ -161,5 +166,38 @@ describe('IsolationChecker against the sandbox cluster', () => {
     expect(report.status).toBe('unreachable');
     expect(report.message).toMatch(/^The cluster could not be read: /);
     sandbox = await startSeededSandbox();
+  });
+});
+
+describe("the portal's own sandbox and agents (catalog/)", () => {
+  it('shows incident-triage as rendered, release-agent drifted, cost-report not deployed', async () => {
+    const sandbox = await startSeededSandbox({ repositoryAgents: true });
+    try {
+      const kc = new KubeConfig();
+      kc.loadFromFile(sandbox.kubeconfigPath);
+      const checker = new IsolationChecker({
+        reader: new KubernetesIsolationReader(kc),
+        options: DEFAULT_ISOLATION_OPTIONS,
+        logger: mockServices.logger.mock(),
+      });
+      const check = (name: string) =>
+        checker.check(
+          seededAgents.find(a => a.metadata.name === name)!,
+          seededServers,
+        );
+      expect(await check('incident-triage')).toMatchObject({
+        status: 'ok',
+        differences: [],
+      });
+      const release = await check('release-agent');
+      expect(release.status).toBe('drift');
+      expect(release.differences.map(d => d.detail)).toEqual([
+        expect.stringMatching(/grants delete on deployments\.apps beyond what the tools declare/),
+        expect.stringMatching(/does not deny all ingress and egress/),
+      ]);
+      expect((await check('cost-report')).status).toBe('not-deployed');
+    } finally {
+      await sandbox.close();
+    }
   });
 });
