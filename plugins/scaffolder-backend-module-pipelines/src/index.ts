@@ -1,1 +1,2 @@
 export { default } from './module';
+export { catalogModuleLocalRepositories } from './catalogModule';
