@@ -15,6 +15,8 @@ export type DataClassification =
  * - Kubernetes RBAC: `{ apiGroups, resources, verbs }` (system omitted or
  *   `kubernetes`);
  * - AWS IAM: `"ecs:DescribeServices"` (an action string);
+ * - Argo CD RBAC: `{ system: 'argocd', resource: 'applications', action:
+ *   'sync', object: '<project>/<app>', policy: 'p, <role>, ...' }`;
  * - another system: `{ system: 'github', permission: 'actions:write' }`.
  */
 export type ToolPermission =
@@ -24,6 +26,14 @@ export type ToolPermission =
       apiGroups: string[];
       resources: string[];
       verbs: string[];
+    }
+  | {
+      system: 'argocd';
+      resource: string;
+      action: string;
+      object: string;
+      /** The same rule as an Argo CD RBAC policy line. */
+      policy?: string;
     }
   | { system: string; permission: string };
 
@@ -100,7 +110,11 @@ export interface AgentEntity extends Entity {
     /** Whether it may call destructive tools at all. */
     allowDestructiveTools: boolean;
     /** Who must say yes before a destructive call: nobody (`none`), the requester, or a second person. */
-    approvals: { mode: 'none' | 'confirm' | 'approval' };
+    approvals: {
+      mode: 'none' | 'confirm' | 'approval';
+      /** mode `approval`: groups whose members may approve (`group:default/sre`). */
+      approverGroups?: string[];
+    };
     resources?: {
       requests?: { cpu?: string; memory?: string };
       limits?: { cpu?: string; memory?: string };
@@ -112,11 +126,33 @@ export interface AgentEntity extends Entity {
 export const RELATION_USES_MCP_SERVER = 'usesMcpServer';
 export const RELATION_MCP_SERVER_USED_BY = 'mcpServerUsedBy';
 
-/** Annotations the entity provider writes on MCPServer entities. */
+/**
+ * Annotations the catalog module writes on MCPServer entities that have a
+ * `spec.serverId`, from the portal's live connection to that server.
+ */
+/** JSON array of the tool names the running server lists. */
 export const ANNOTATION_LIVE_TOOLS = 'pilothouse.io/live-tools';
 /** `in-sync`, `drift` or `unreachable`; details in ANNOTATION_TOOL_DRIFT. */
 export const ANNOTATION_TOOL_SYNC = 'pilothouse.io/tool-sync';
+/** JSON {@link ToolDrift} (set when the server is reachable). */
 export const ANNOTATION_TOOL_DRIFT = 'pilothouse.io/tool-drift';
+/** Why the server is `unreachable`, in a sentence (set only then). */
+export const ANNOTATION_TOOL_SYNC_REASON = 'pilothouse.io/tool-sync-reason';
+
+export type ToolSync = 'in-sync' | 'drift' | 'unreachable';
+
+/** How the declared tools differ from the tools the running server lists. */
+export type ToolDrift = {
+  /** Declared in the entity, not offered by the server. */
+  missing: string[];
+  /** Offered by the server, not declared in the entity. */
+  undeclared: string[];
+  /**
+   * Offered and declared, but with other hints or permissions: `fields` names
+   * what differs (`readOnly`, `destructive`, `idempotent`, `permissions`).
+   */
+  changed: Array<{ name: string; fields: string[] }>;
+};
 
 export function isAgentEntity(entity: Entity): entity is AgentEntity {
   return entity.apiVersion === AGENTOPS_API_VERSION && entity.kind === 'Agent';
