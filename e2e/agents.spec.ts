@@ -14,8 +14,9 @@ async function signIn(browser: Browser, user: string) {
   return { context, page: await context.newPage() };
 }
 
+/** The entity page's tabs are links under its header. */
 async function openTab(page: Page, name: string) {
-  await page.getByRole('tab', { name, exact: true }).click();
+  await page.getByRole('link', { name, exact: true }).click();
 }
 
 function agentsTable(page: Page) {
@@ -60,7 +61,7 @@ test('an agent’s page shows its tools, its isolation and its manifests', async
   const { context, page } = await signIn(browser, 'alice');
   await page.goto('/agents');
   await agentsTable(page)
-    .getByRole('link', { name: 'Incident triage agent', exact: true })
+    .getByRole('link', { name: /^Incident triage/ })
     .click();
   await expect(page).toHaveURL(/\/catalog\/default\/agent\/incident-triage/);
   await expect(page.getByRole('table', { name: 'Agent' })).toBeVisible();

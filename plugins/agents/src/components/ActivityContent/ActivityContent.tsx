@@ -72,7 +72,7 @@ export function ActivityContent() {
       <Stack spacing={2}>
         {!auditAll.loading && !auditAll.allowed && (
           <Alert severity="info">
-            You see only your own records. Everyone's need the
+            You see only your own records: seeing everyone's needs the
             llm-gateway.audit.read permission.
           </Alert>
         )}
