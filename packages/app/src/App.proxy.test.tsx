@@ -40,6 +40,7 @@ describe('App behind the sign-in proxy', () => {
       'APIs',
       'Create',
       'Assistant',
+      'Agents',
       'AI Gateway',
       'Unprocessed Entities',
       'Notifications',

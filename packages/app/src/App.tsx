@@ -6,6 +6,7 @@ import notificationsPlugin from '@backstage/plugin-notifications/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import searchPlugin from '@backstage/plugin-search/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import agentsPlugin from '@pilothouse/plugin-agents/alpha';
 import aiAssistantPlugin from '@pilothouse/plugin-ai-assistant/alpha';
 import llmGatewayPlugin from '@pilothouse/plugin-llm-gateway/alpha';
 import { argocdPlugin } from './modules/argocd';
@@ -29,6 +30,7 @@ export default createApp({
     argocdPlugin,
     llmGatewayPlugin,
     aiAssistantPlugin,
+    agentsPlugin,
     navModule,
     homeModule,
     signInModule,

@@ -16,8 +16,8 @@ import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 
 /**
  * The Pilothouse sidebar lists only the pages that work on every install:
- * Search, Home, Catalog, APIs, Create, Assistant, AI Gateway, Notifications and
- * Settings.
+ * Search, Home, Catalog, APIs, Create, Assistant, Agents, AI Gateway,
+ * Notifications and Settings.
  *
  * Pages of other installed plugins (for example the app visualizer at
  * /visualizer, catalog graph, catalog import) stay reachable by URL but get
@@ -44,6 +44,8 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:scaffolder')}
             {/* The AI assistant's chat (plugins/ai-assistant). */}
             {nav.take('page:ai-assistant')}
+            {/* AI agents and MCP servers, with their isolation (plugins/agents). */}
+            {nav.take('page:agents')}
             {/* The LLM security gateway's admin page (plugins/llm-gateway). */}
             {nav.take('page:llm-gateway')}
             {/* Catalog files that failed to load, with their errors. */}

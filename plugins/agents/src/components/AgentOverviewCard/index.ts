@@ -1,0 +1,1 @@
+export { AgentOverviewCard } from './AgentOverviewCard';

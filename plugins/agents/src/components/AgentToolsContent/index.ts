@@ -1,0 +1,1 @@
+export { AgentToolsContent } from './AgentToolsContent';

@@ -1,0 +1,1 @@
+export { IsolationContent } from './IsolationContent';

@@ -1,0 +1,1 @@
+export { ManifestsContent } from './ManifestsContent';

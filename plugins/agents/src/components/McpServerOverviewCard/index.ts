@@ -1,0 +1,1 @@
+export { McpServerOverviewCard } from './McpServerOverviewCard';

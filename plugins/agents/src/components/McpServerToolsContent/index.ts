@@ -1,0 +1,1 @@
+export { McpServerToolsContent } from './McpServerToolsContent';

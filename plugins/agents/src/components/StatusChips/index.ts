@@ -1,0 +1,6 @@
+export {
+  IsolationStatusChip,
+  isolationLabel,
+  ISOLATION_STATUSES,
+  ToolSyncChip,
+} from './StatusChips';

@@ -1,0 +1,1 @@
+export { PermissionList, ToolHintChips } from './ToolDetails';
