@@ -35,13 +35,8 @@ backend.add(
 );
 // Pipeline templates' actions: validation of generated workflows and
 // manifests, and the laptop's local publish (pilothouse:publishLocal).
+// Pipeline template actions, and file locations for the laptop's local publish.
 backend.add(import('@pilothouse/plugin-scaffolder-backend-module-pipelines'));
-// The laptop's local publish registers file locations (not in production).
-backend.add(
-  import('@pilothouse/plugin-scaffolder-backend-module-pipelines').then(m => ({
-    default: m.catalogModuleLocalRepositories,
-  })),
-);
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./modules/permissionPolicy'));

@@ -1,2 +1,15 @@
-export { default } from './module';
-export { catalogModuleLocalRepositories } from './catalogModule';
+import { createBackendFeatureLoader } from '@backstage/backend-plugin-api';
+import { catalogModuleLocalRepositories } from './catalogModule';
+import scaffolderModulePipelines from './module';
+
+/**
+ * The pipeline templates' scaffolder actions, and the catalog module that
+ * lets the laptop's local publish register what it committed.
+ */
+export default createBackendFeatureLoader({
+  *loader() {
+    yield scaffolderModulePipelines;
+    yield catalogModuleLocalRepositories;
+  },
+});
+export { catalogModuleLocalRepositories, scaffolderModulePipelines };
