@@ -1,0 +1,56 @@
+import { expect, test } from '@playwright/test';
+
+/*
+ * The service pipeline template, as a person runs it: the form, the run with
+ * the laptop's local publish (a Git repository under data/repos), and the new
+ * component in the catalog.
+ */
+test('a new service with a hardened pipeline is scaffolded, published locally and appears in the catalog', async ({
+  browser,
+}) => {
+  test.setTimeout(150_000);
+  const context = await browser.newContext({
+    extraHTTPHeaders: { 'x-forwarded-user': 'carol' },
+  });
+  const page = await context.newPage();
+  const name = `e2e-svc-${Date.now().toString(36)}`;
+  await page.goto('/create/templates/default/service-pipeline');
+
+  // A bad name is refused in the form, naming the rule.
+  const nameBox = page.getByRole('textbox', { name: 'Service name' });
+  await nameBox.fill('Not A Name');
+  const owner = page.getByRole('textbox', { name: 'Owner' });
+  await owner.click();
+  await owner.pressSequentially('platform');
+  await page.getByRole('option', { name: /platform/i }).first().click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText(/must match pattern|Lower-case letters/).first()).toBeVisible();
+  await nameBox.fill(name);
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Build and checks, Deploy, Repository: the defaults (Node, GitHub
+  // Actions, canary with SLO rollback, local publish).
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  await expect(page.getByText(/Commit to a local repository/).first()).toBeVisible({
+    timeout: 60_000,
+  });
+  const open = page.getByRole('link', {
+    name: 'Open the component in the catalog',
+  });
+  await expect(open).toBeVisible({ timeout: 90_000 });
+  await open.click();
+  // The catalog processes the new location within seconds; the page shows
+  // the component once it has.
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      page.getByRole('heading', { name, exact: true }),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 90_000 });
+  await expect(page.getByText('platform-team').first()).toBeVisible();
+  await context.close();
+});
