@@ -88,6 +88,12 @@ test('an agent’s page shows its tools, its isolation and its manifests', async
   expect((await download).suggestedFilename()).toBe(
     'incident-triage-manifests.yaml',
   );
+
+  // Its pods, in its own namespace, on the Kubernetes plugin's tab.
+  await openTab(page, 'Kubernetes');
+  await expect(page.getByText('sandbox', { exact: true })).toBeVisible();
+  await expect(page.getByText('1 pod')).toBeVisible();
+  await expect(page.getByText('No pods with errors')).toBeVisible();
   await context.close();
 });
 

@@ -51,5 +51,26 @@ test('a new service with a hardened pipeline is scaffolded, published locally an
       page.getByRole('heading', { name, exact: true }),
     ).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 90_000 });
+  // It records the template it came from, which is the current version.
+  await expect(page.getByLabel('Template version')).toContainText(
+    'Up to date',
+  );
+  await context.close();
+});
+
+test('a component generated from an older template version says a newer one exists', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({
+    extraHTTPHeaders: { 'x-forwarded-user': 'carol' },
+  });
+  const page = await context.newPage();
+  // catalog/components.yaml: orders was generated from service-pipeline@0.9.0.
+  await page.goto('/catalog/default/component/orders');
+  const card = page.getByLabel('Template version');
+  await expect(card).toContainText('Generated from Service pipeline 0.9.0');
+  await expect(card.getByText('Version 1.0.0 available')).toBeVisible();
+  await card.getByRole('link', { name: 'Service pipeline' }).first().click();
+  await expect(page).toHaveURL(/\/create\/templates\/default\/service-pipeline/);
   await context.close();
 });

@@ -13,6 +13,7 @@ import { argocdPlugin } from './modules/argocd';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { signInModule } from './modules/signIn';
+import { templateUpdatesModule } from './modules/templateUpdates';
 import { themeModule } from './modules/theme';
 
 export default createApp({
@@ -35,5 +36,6 @@ export default createApp({
     homeModule,
     signInModule,
     themeModule,
+    templateUpdatesModule,
   ],
 });

@@ -68,6 +68,8 @@ describe('sandbox Kubernetes API with @kubernetes/client-node', () => {
         .map(d => `${d.metadata?.namespace}/${d.metadata?.name}`)
         .sort(),
     ).toEqual([
+      'agent-incident-triage/incident-triage',
+      'agent-release-agent/release-agent',
       'checkout/checkout',
       'checkout/inventory',
       'checkout/orders',
@@ -86,6 +88,12 @@ describe('sandbox Kubernetes API with @kubernetes/client-node', () => {
     );
 
     expect(await paymentsPods(core)).toHaveLength(3);
+    // Deployments seeded as literal objects (the agents') get pods too.
+    const agentPods = await core.listNamespacedPod({
+      namespace: 'agent-incident-triage',
+      labelSelector: 'pilothouse.io/agent=incident-triage',
+    });
+    expect(agentPods.items.map(p => p.status?.phase)).toEqual(['Running']);
     const otherPods = await core.listNamespacedPod({
       namespace: 'checkout',
       labelSelector: 'backstage.io/kubernetes-id=payments',

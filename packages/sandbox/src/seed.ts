@@ -211,7 +211,9 @@ export function seedObjects(
       obj.spec = { finalizers: ['kubernetes'] };
       obj.status = { phase: 'Active' };
     }
-    ctx.store.create(obj);
+    const stored = ctx.store.create(obj);
+    // A seeded Deployment gets its ReplicaSet and pods, as in a cluster.
+    if (stored.kind === 'Deployment') ctx.controller.reconcile(stored);
     created += 1;
   }
   return created;

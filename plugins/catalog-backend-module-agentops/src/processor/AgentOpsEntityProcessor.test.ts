@@ -267,3 +267,28 @@ describe('AgentOpsEntityProcessor relations', () => {
     ]);
   });
 });
+
+describe('AgentOpsEntityProcessor Kubernetes annotations', () => {
+  it('points an agent’s Kubernetes tab at the pods of its own namespace', async () => {
+    const processed = await processor.preProcessEntity(agent());
+    expect(processed.metadata.annotations).toMatchObject({
+      'backstage.io/kubernetes-label-selector':
+        'pilothouse.io/agent=incident-triage',
+      'backstage.io/kubernetes-namespace': 'agent-incident-triage',
+    });
+  });
+
+  it('keeps the Kubernetes annotations an agent names itself', async () => {
+    const own = agent();
+    own.metadata.annotations = { 'backstage.io/kubernetes-id': 'triage' };
+    const processed = await processor.preProcessEntity(own);
+    expect(processed.metadata.annotations).toEqual({
+      'backstage.io/kubernetes-id': 'triage',
+    });
+  });
+
+  it('leaves MCP servers alone', async () => {
+    const server = { ...agent(), kind: 'MCPServer' };
+    expect(await processor.preProcessEntity(server)).toBe(server);
+  });
+});

@@ -24,6 +24,14 @@ import {
 import { validateAgentOpsEntity } from './validation';
 
 const KINDS = ['Agent', 'MCPServer'] as const;
+
+// The Kubernetes plugin's annotations (@backstage/plugin-kubernetes-common).
+const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
+const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
+  'backstage.io/kubernetes-label-selector';
+const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
+/** The label the agents backend puts on everything it renders for an agent. */
+const AGENT_LABEL = 'pilothouse.io/agent';
 type AgentOpsKind = (typeof KINDS)[number];
 
 function agentOpsKind(entity: Entity): AgentOpsKind | undefined {
@@ -51,6 +59,39 @@ export class AgentOpsEntityProcessor implements CatalogProcessor {
       );
     }
     return true;
+  }
+
+  /**
+   * An Agent without Kubernetes annotations gets the ones its rendered
+   * manifests answer to (label `pilothouse.io/agent=<name>` in its own
+   * namespace), so the Kubernetes plugin's tab shows its pods; annotations
+   * written in the entity win.
+   */
+  async preProcessEntity(entity: Entity): Promise<Entity> {
+    if (agentOpsKind(entity) !== 'Agent') return entity;
+    const annotations = entity.metadata.annotations ?? {};
+    if (
+      annotations[KUBERNETES_ID_ANNOTATION] ||
+      annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION]
+    ) {
+      return entity;
+    }
+    const namespace = (entity.spec as { namespace?: unknown } | undefined)
+      ?.namespace;
+    return {
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        annotations: {
+          ...annotations,
+          [KUBERNETES_LABEL_SELECTOR_ANNOTATION]: `${AGENT_LABEL}=${entity.metadata.name}`,
+          ...(typeof namespace === 'string' &&
+          !annotations[KUBERNETES_NAMESPACE_ANNOTATION]
+            ? { [KUBERNETES_NAMESPACE_ANNOTATION]: namespace }
+            : {}),
+        },
+      },
+    };
   }
 
   async postProcessEntity(
