@@ -1,5 +1,13 @@
 /** The burn-rate windows every SLO is evaluated over (scaled to a 30-day period). */
-export const BURN_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+export const BURN_WINDOWS = [
+  '5m',
+  '30m',
+  '1h',
+  '2h',
+  '6h',
+  '1d',
+  '3d',
+] as const;
 export type BurnWindow = (typeof BURN_WINDOWS)[number];
 
 /** How an SLO's period is measured (OpenSLO `timeWindow`). */
@@ -35,8 +43,12 @@ export interface SloAlertState {
   severity: 'page' | 'ticket';
   /** Burn-rate factor both windows must exceed. */
   threshold: number;
+  /** The windows' names at a 30-day period (keys of `burnRates`): `1h`, `5m`. */
   longWindow: string;
   shortWindow: string;
+  /** The windows scaled to the SLO's period, as Prometheus spells them (`14m`, `1m10s` for 7 days). */
+  longDuration?: string;
+  shortDuration?: string;
   longBurnRate: number | null;
   shortBurnRate: number | null;
   firing: boolean;
