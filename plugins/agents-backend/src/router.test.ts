@@ -123,6 +123,52 @@ describe('agents router', () => {
     );
   });
 
+  it('renders an agent that is not in the catalog yet, from the entity posted', async () => {
+    const triage = allEntities.find(
+      e => e.kind === 'Agent' && e.metadata.name === 'incident-triage',
+    )!;
+    const entity = {
+      ...triage,
+      metadata: { name: 'new-triage' },
+      spec: { ...triage.spec, namespace: 'agent-new-triage' },
+    };
+    const res = await request(server)
+      .post('/api/agents/v1/render')
+      .set('Authorization', user)
+      .send({ entity });
+    expect(res.status).toBe(200);
+    const docs = parseAllDocuments(res.text).map(d => d.toJS());
+    docs.forEach(validateKubernetesObject);
+    const deployment = docs.find(d => d.kind === 'Deployment');
+    expect(deployment.metadata).toMatchObject({
+      name: 'new-triage',
+      namespace: 'agent-new-triage',
+    });
+
+    const unknown = await request(server)
+      .post('/api/agents/v1/render')
+      .set('Authorization', user)
+      .send({
+        entity: {
+          ...entity,
+          spec: { ...entity.spec, mcpServers: [{ server: 'nowhere' }] },
+        },
+      });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain(
+      'MCP servers that are not in the catalog: mcpserver:default/nowhere',
+    );
+
+    const noNamespace = await request(server)
+      .post('/api/agents/v1/render')
+      .set('Authorization', user)
+      .send({ entity: { ...entity, spec: { ...entity.spec, namespace: undefined } } });
+    expect(noNamespace.status).toBe(400);
+    expect(noNamespace.body.error.message).toMatch(
+      /^Invalid render request: entity\.spec\.namespace/,
+    );
+  });
+
   it('offers the manifests as a download', async () => {
     const res = await request(server)
       .get('/api/agents/v1/agents/default/cost-report/manifests?download=1')

@@ -5,6 +5,7 @@ import type {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type {
+  AgentEntity,
   AgentListResponse,
   AgentSummary,
 } from '@pilothouse/plugin-agentops-common';
@@ -13,7 +14,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { renderAgentManifests, toYamlStream } from './render/manifests';
 import type { IsolationOptions } from './render/options';
-import { RenderRefusedError } from './render/permissions';
+import { mcpServerRefOf, RenderRefusedError } from './render/permissions';
 import type { AgentEntities } from './services/AgentEntities/AgentEntities';
 import type { IsolationChecker } from './services/Isolation/IsolationChecker';
 
@@ -32,6 +33,25 @@ const entityPart = z
   .max(63)
   .regex(/^[a-zA-Z0-9]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$/);
 const paramsSchema = z.object({ namespace: entityPart, name: entityPart });
+
+/** The fields rendering reads; the catalog's processor validates the rest on registration. */
+const renderRequestSchema = z.object({
+  entity: z.looseObject({
+    apiVersion: z.literal('pilothouse.io/v1alpha1'),
+    kind: z.literal('Agent'),
+    metadata: z.looseObject({ name: entityPart, namespace: entityPart.optional() }),
+    spec: z.looseObject({
+      owner: z.string().min(1),
+      namespace: z.string().min(1),
+      mcpServers: z.array(
+        z.looseObject({
+          server: z.string().min(1),
+          tools: z.array(z.string()).optional(),
+        }),
+      ),
+    }),
+  }),
+});
 
 function agentRefOf(req: Request) {
   const parsed = paramsSchema.safeParse(req.params);
@@ -89,6 +109,39 @@ export async function createRouter(
     }
     if (req.query.download === '1' || req.query.download === 'true') {
       res.attachment(`${rendered.name}-manifests.yaml`);
+    }
+    res.type('application/yaml').send(toYamlStream(rendered));
+  });
+
+  // An Agent that is not in the catalog yet (a template generating its
+  // repository): the same manifests, from the entity in the body.
+  router.post('/v1/render', express.json({ limit: '256kb' }), async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const parsed = renderRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(
+        `Invalid render request: ${issue.path.join('.') || 'body'}: ${issue.message}`,
+      );
+    }
+    const agent = parsed.data.entity as unknown as AgentEntity;
+    const servers = await entities.serversFor([agent], credentials);
+    const missing = (agent.spec.mcpServers ?? [])
+      .map(use => mcpServerRefOf(agent, use.server))
+      .filter(ref => !servers.has(ref));
+    if (missing.length) {
+      throw new InputError(
+        `The agent uses MCP servers that are not in the catalog: ${missing.join(', ')}`,
+      );
+    }
+    let rendered;
+    try {
+      rendered = renderAgentManifests(agent, servers, options.options);
+    } catch (error) {
+      if (error instanceof RenderRefusedError) {
+        throw new InputError(error.message);
+      }
+      throw error;
     }
     res.type('application/yaml').send(toYamlStream(rendered));
   });

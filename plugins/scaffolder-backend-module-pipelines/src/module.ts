@@ -7,6 +7,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { createCheckPinnedActionsAction } from './actions/checkPinnedActions';
 import { createCheckWorkflowPermissionsAction } from './actions/checkWorkflowPermissions';
 import { createPublishLocalAction } from './actions/publishLocal';
+import { createRenderAgentManifestsAction } from './actions/renderAgentManifests';
 import { createValidateKubernetesAction } from './actions/validateKubernetes';
 import { createValidateWorkflowAction } from './actions/validateWorkflow';
 
@@ -23,15 +24,17 @@ export default createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         auth: coreServices.auth,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, auth, catalog }) {
+      async init({ scaffolder, config, auth, discovery, catalog }) {
         scaffolder.addActions(
           createValidateWorkflowAction(),
           createCheckPinnedActionsAction(),
           createCheckWorkflowPermissionsAction(),
           createValidateKubernetesAction(),
           createPublishLocalAction({ config, auth, catalog }),
+          createRenderAgentManifestsAction({ discovery, auth }),
         );
       },
     });

@@ -19,9 +19,10 @@ export const PUBLISH_LOCAL_ID = 'pilothouse:publishLocal';
 export const LOCAL_REPOSITORIES_KEY = 'pilothouse.localRepositories.directory';
 
 // A catalog-info.yaml from a template may describe these kinds. Users,
-// groups and locations stay with the administrators (the registration is made
-// with the scaffolder's own credentials, see below).
-const REGISTRABLE_KINDS = ['Component', 'API', 'Resource'];
+// groups, locations and MCP servers (whose declared permissions become Roles)
+// stay with the administrators (the registration is made with the
+// scaffolder's own credentials, see below).
+const REGISTRABLE_KINDS = ['Component', 'API', 'Resource', 'Agent'];
 
 export interface PublishLocalOptions {
   config: RootConfigService;

@@ -9,18 +9,23 @@ export const TEMPLATES_DIR = resolvePackagePath(
   '../../templates',
 );
 
-/** A template and its files, in the shape POST /api/scaffolder/v2/dry-run takes. */
+/**
+ * A template (its file under templates/, e.g. `pipelines/ai-agent.yaml`) and
+ * the files of its folder, in the shape POST /api/scaffolder/v2/dry-run takes.
+ */
 export function dryRunBody(
-  templateName: string,
+  templateFile: string,
   values: Record<string, unknown>,
 ) {
-  const dir = path.join(TEMPLATES_DIR, templateName);
+  const dir = path.dirname(path.join(TEMPLATES_DIR, templateFile));
   const files = fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter(entry => entry.isFile())
     .map(entry => path.join(entry.parentPath, entry.name));
   return {
-    template: parse(fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8')),
+    template: parse(
+      fs.readFileSync(path.join(TEMPLATES_DIR, templateFile), 'utf8'),
+    ),
     values,
     directoryContents: files.map(file => ({
       path: path.relative(dir, file).split(path.sep).join('/'),

@@ -97,7 +97,7 @@ describe('service-pipeline template, through the scaffolder dry run', () => {
 
   /** Runs the template; a failed step ends the dry run, and its error is the test's failure. */
   const generate = async (choices: Record<string, unknown>) => {
-    const res = await dryRun(dryRunBody('service-pipeline', values(choices)));
+    const res = await dryRun(dryRunBody('pipelines/service-pipeline.yaml', values(choices)));
     expect(
       res.status === 200 ? 'ok' : JSON.stringify(res.body.error ?? res.body),
     ).toBe('ok');
@@ -234,7 +234,7 @@ describe('service-pipeline template, through the scaffolder dry run', () => {
     async ({ field, value, message }) => {
       const res = await dryRun(
         dryRunBody(
-          'service-pipeline',
+          'pipelines/service-pipeline.yaml',
           values({
             language: 'node',
             ciSystem: 'github-actions',
@@ -254,7 +254,7 @@ describe('service-pipeline template, through the scaffolder dry run', () => {
   it('records the same version in the generated repository as in the template', () => {
     const template = parse(
       fs.readFileSync(
-        path.join(TEMPLATES_DIR, 'service-pipeline/template.yaml'),
+        path.join(TEMPLATES_DIR, 'pipelines/service-pipeline.yaml'),
         'utf8',
       ),
     );
