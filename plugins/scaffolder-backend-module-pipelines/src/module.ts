@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createCheckPinnedActionsAction } from './actions/checkPinnedActions';
 import { createCheckWorkflowPermissionsAction } from './actions/checkWorkflowPermissions';
+import { createGenerateSloRulesAction } from './actions/generateSloRules';
 import { createPublishLocalAction } from './actions/publishLocal';
 import { createRenderAgentManifestsAction } from './actions/renderAgentManifests';
 import { createValidateKubernetesAction } from './actions/validateKubernetes';
@@ -35,6 +36,7 @@ export default createBackendModule({
           createValidateKubernetesAction(),
           createPublishLocalAction({ config, auth, catalog }),
           createRenderAgentManifestsAction({ discovery, auth }),
+          createGenerateSloRulesAction(),
         );
       },
     });
