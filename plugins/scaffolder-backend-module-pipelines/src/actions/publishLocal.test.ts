@@ -107,7 +107,7 @@ describe('pilothouse:publishLocal', () => {
     await expect(
       action.handler(context({ repoName: 'sneaky' }) as any),
     ).rejects.toThrow(
-      'catalog-info.yaml: only Component, API, Resource, Agent entities with a name can be registered by pilothouse:publishLocal, found Group',
+      'catalog-info.yaml: only Component, API, Resource, Agent, SLO entities with a name can be registered by pilothouse:publishLocal, found Group',
     );
     expect(fs.existsSync(path.join(repos(), 'sneaky'))).toBe(false);
   });

@@ -22,7 +22,7 @@ export const LOCAL_REPOSITORIES_KEY = 'pilothouse.localRepositories.directory';
 // groups, locations and MCP servers (whose declared permissions become Roles)
 // stay with the administrators (the registration is made with the
 // scaffolder's own credentials, see below).
-const REGISTRABLE_KINDS = ['Component', 'API', 'Resource', 'Agent'];
+const REGISTRABLE_KINDS = ['Component', 'API', 'Resource', 'Agent', 'SLO'];
 
 export interface PublishLocalOptions {
   config: RootConfigService;
