@@ -156,9 +156,12 @@ export async function startSandbox(
     // is there.
     const needsApps = store.list(APPLICATION_KIND).length === 0;
     const needsAws = !awsAccount(store);
-    const needsAgents = !store
-      .list('Namespace')
-      .some(ns => ns.metadata.labels?.['pilothouse.io/agent']);
+    // (and, once, state written before agents' Deployments were seeded)
+    const isAgents = (obj: { metadata: { labels?: Record<string, string> } }) =>
+      Boolean(obj.metadata.labels?.['pilothouse.io/agent']);
+    const needsAgents =
+      !store.list('Namespace').some(isAgents) ||
+      !store.list('Deployment').some(isAgents);
     let seedFile = options.seedFile;
     if (!seedFile && (needsApps || needsAws || needsAgents)) {
       try {
