@@ -26,9 +26,19 @@ import {
   llmGatewayAdminPermission,
   llmGatewayAuditPermission,
 } from '@pilothouse/plugin-llm-gateway-common';
+import { logSearchDetectionsUpdatePermission } from '@pilothouse/plugin-log-search-common';
 
 /** Default administrator group; override with `permission.pilothouse.adminGroups`. */
 export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-admins'];
+
+/**
+ * Who acknowledges and resolves security detections besides administrators;
+ * override with `permission.pilothouse.detectionResponderGroups`.
+ */
+export const DEFAULT_DETECTION_RESPONDER_GROUPS = [
+  'group:default/security-team',
+  'group:default/sre',
+];
 
 /**
  * Pilothouse's portal policy: administrators may do anything; everyone else
@@ -39,7 +49,10 @@ export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-admins'];
  * user still sees their own audit records).
  */
 export class PilothousePermissionPolicy implements PermissionPolicy {
-  constructor(private readonly adminGroups: string[]) {}
+  constructor(
+    private readonly adminGroups: string[],
+    private readonly detectionResponderGroups: string[] = DEFAULT_DETECTION_RESPONDER_GROUPS,
+  ) {}
 
   async handle(
     request: PolicyQuery,
@@ -56,6 +69,17 @@ export class PilothousePermissionPolicy implements PermissionPolicy {
       isPermission(permission, llmGatewayAuditPermission)
     ) {
       return { result: AuthorizeResult.DENY };
+    }
+    if (isPermission(permission, logSearchDetectionsUpdatePermission)) {
+      // Security detections are read by everyone signed in (the default for
+      // reads below); acknowledging and resolving is for the responders.
+      return {
+        result: ownership.some(ref =>
+          this.detectionResponderGroups.includes(ref),
+        )
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
     }
     if (isPermission(permission, catalogEntityReadPermission)) {
       return { result: AuthorizeResult.ALLOW };
@@ -93,7 +117,13 @@ export default createBackendModule({
         const adminGroups =
           config.getOptionalStringArray('permission.pilothouse.adminGroups') ??
           DEFAULT_ADMIN_GROUPS;
-        policy.setPolicy(new PilothousePermissionPolicy(adminGroups));
+        const responders =
+          config.getOptionalStringArray(
+            'permission.pilothouse.detectionResponderGroups',
+          ) ?? DEFAULT_DETECTION_RESPONDER_GROUPS;
+        policy.setPolicy(
+          new PilothousePermissionPolicy(adminGroups, responders),
+        );
       },
     });
   },
