@@ -39,6 +39,19 @@ export type DetectionListener = (detection: Detection) => void;
 const ERROR_SEVERITIES = new Set(['error', 'fatal']);
 
 /**
+ * The catalog entity of the first event that names one: the enriched
+ * `entityRef`, else the `entityRef` field an audit record carries.
+ */
+function entityOf(events: LogEvent[]): string | undefined {
+  for (const event of events) {
+    if (event.entityRef) return event.entityRef;
+    const named = event.attributes?.entityRef;
+    if (typeof named === 'string' && named) return named;
+  }
+  return undefined;
+}
+
+/**
  * Runs the loaded Sigma rules and correlations on each stored batch, groups
  * the matches into detections, keeps correlation windows across restarts and
  * counts events per service per minute for the anomaly baselines.
@@ -175,10 +188,10 @@ export class DetectionEngine implements LogEventProcessor {
       if (hit) {
         hit.count += count;
         hit.events.push(...matched);
-        hit.entityRef ??= matched.find(e => e.entityRef)?.entityRef;
+        hit.entityRef ??= entityOf(matched);
         return;
       }
-      const entityRef = matched.find(e => e.entityRef)?.entityRef;
+      const entityRef = entityOf(matched);
       hits.set(key, {
         ruleId: rule.id,
         ruleTitle: rule.title,
@@ -260,7 +273,8 @@ export class DetectionEngine implements LogEventProcessor {
       counts.set(key, c);
     }
     c.total++;
-    if (event.entityRef) c.entityRef = event.entityRef;
+    const entityRef = entityOf([event]);
+    if (entityRef) c.entityRef = entityRef;
     if (ERROR_SEVERITIES.has(event.severity)) c.errors++;
   }
 

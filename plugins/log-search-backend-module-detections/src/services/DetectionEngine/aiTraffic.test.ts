@@ -101,10 +101,21 @@ describe('the AI traffic pack on the gateway audit records', () => {
       deny(5, 'user:default/carol'),
     ]);
     expect(await titles(store)).toEqual([]);
-    await engine.process([deny(6)]);
+    // The entity the audit record names is the detection's.
+    await engine.process([
+      audit(6, {
+        kind: 'tool',
+        decision: 'deny',
+        target: 'kubernetes.delete_pod',
+        entityRef: 'component:default/payments',
+      }),
+    ]);
     expect(await titles(store)).toEqual([
       'Repeated Denied Tool Calls By One User [actor=user:default/alice] x1',
     ]);
+    expect((await store.list({}))[0].entityRef).toBe(
+      'component:default/payments',
+    );
   });
 
   it('denied calls across many tools: four different tools', async () => {
