@@ -3,7 +3,6 @@ import {
   createServiceFactory,
   type BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import {
   mockCredentials,
   mockServices,
