@@ -6,3 +6,5 @@
  */
 export * from './types';
 export * from './api';
+export * from './permissions';
+export * from './detectionPermissions';

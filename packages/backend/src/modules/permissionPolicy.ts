@@ -26,9 +26,23 @@ import {
   llmGatewayAdminPermission,
   llmGatewayAuditPermission,
 } from '@pilothouse/plugin-llm-gateway-common';
+import {
+  logSearchDetectionsUpdatePermission,
+  logSearchEventsCreatePermission,
+  logSearchEventsReadPermission,
+} from '@pilothouse/plugin-log-search-common';
 
 /** Default administrator group; override with `permission.pilothouse.adminGroups`. */
 export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-admins'];
+
+/**
+ * Who acknowledges and resolves security detections besides administrators;
+ * override with `permission.pilothouse.detectionResponderGroups`.
+ */
+export const DEFAULT_DETECTION_RESPONDER_GROUPS = [
+  'group:default/security-team',
+  'group:default/sre',
+];
 
 /**
  * Pilothouse's portal policy: administrators may do anything; everyone else
@@ -36,10 +50,15 @@ export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-admins'];
  * changes the catalog's shape (register, delete, create) is for administrators.
  * The LLM gateway's settings are readable by everyone signed in; changing
  * them and reading everyone's audit records are for administrators (each
- * user still sees their own audit records).
+ * user still sees their own audit records). Everyone signed in searches the
+ * logs; log shippers send them with a static token, and as a user only
+ * administrators may.
  */
 export class PilothousePermissionPolicy implements PermissionPolicy {
-  constructor(private readonly adminGroups: string[]) {}
+  constructor(
+    private readonly adminGroups: string[],
+    private readonly detectionResponderGroups: string[] = DEFAULT_DETECTION_RESPONDER_GROUPS,
+  ) {}
 
   async handle(
     request: PolicyQuery,
@@ -57,7 +76,24 @@ export class PilothousePermissionPolicy implements PermissionPolicy {
     ) {
       return { result: AuthorizeResult.DENY };
     }
-    if (isPermission(permission, catalogEntityReadPermission)) {
+    if (isPermission(permission, logSearchDetectionsUpdatePermission)) {
+      // Security detections are read by everyone signed in (the default for
+      // reads below); acknowledging and resolving is for the responders.
+      return {
+        result: ownership.some(ref =>
+          this.detectionResponderGroups.includes(ref),
+        )
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
+    if (isPermission(permission, logSearchEventsCreatePermission)) {
+      return { result: AuthorizeResult.DENY };
+    }
+    if (
+      isPermission(permission, catalogEntityReadPermission) ||
+      isPermission(permission, logSearchEventsReadPermission)
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (
@@ -93,7 +129,13 @@ export default createBackendModule({
         const adminGroups =
           config.getOptionalStringArray('permission.pilothouse.adminGroups') ??
           DEFAULT_ADMIN_GROUPS;
-        policy.setPolicy(new PilothousePermissionPolicy(adminGroups));
+        const responders =
+          config.getOptionalStringArray(
+            'permission.pilothouse.detectionResponderGroups',
+          ) ?? DEFAULT_DETECTION_RESPONDER_GROUPS;
+        policy.setPolicy(
+          new PilothousePermissionPolicy(adminGroups, responders),
+        );
       },
     });
   },
