@@ -61,6 +61,9 @@ backend.add(import('@pilothouse/plugin-llm-gateway-backend'));
 backend.add(import('@pilothouse/plugin-ai-assistant-backend'));
 // AI agents' Kubernetes isolation: rendered manifests and drift (/api/agents).
 backend.add(import('@pilothouse/plugin-agents-backend'));
+// Log search: OTLP and JSON-lines ingest, the gateway's audit, search, live
+// tail (/api/log-search); detection modules plug into its extension point.
+backend.add(import('@pilothouse/plugin-log-search-backend'));
 
 // Backstage actions (catalog, scaffolder) over MCP at /api/mcp-actions/v1.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));

@@ -7,6 +7,7 @@ import {
   metricsServiceRef,
 } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import type { DataClass } from '@pilothouse/plugin-llm-gateway-common';
 import { mcpServersServiceRef } from '@pilothouse/plugin-mcp-servers-node';
 import { applyMigrations } from './database/migrations';
@@ -52,6 +53,7 @@ export function createLlmGatewayPlugin(
           scheduler: coreServices.scheduler,
           lifecycle: coreServices.lifecycle,
           metrics: metricsServiceRef,
+          events: eventsServiceRef,
         },
         async init(deps) {
           const { logger, config, database, httpRouter } = deps;
@@ -67,6 +69,7 @@ export function createLlmGatewayPlugin(
             scheduler: deps.scheduler,
             lifecycle: deps.lifecycle,
             metrics: deps.metrics,
+            events: deps.events,
           });
           const router = DefaultModelRouter.create({
             providers: createProviders(readProviderConfigs(config), {

@@ -7,6 +7,10 @@ import {
   llmGatewayReadPermission,
 } from '@pilothouse/plugin-llm-gateway-common';
 import {
+  logSearchEventsCreatePermission,
+  logSearchEventsReadPermission,
+} from '@pilothouse/plugin-log-search-common';
+import {
   DEFAULT_ADMIN_GROUPS,
   PilothousePermissionPolicy,
 } from './permissionPolicy';
@@ -31,6 +35,24 @@ describe('PilothousePermissionPolicy for the LLM gateway', () => {
     ${'alice'} | ${alice} | ${llmGatewayReadPermission}  | ${AuthorizeResult.ALLOW}
     ${'alice'} | ${alice} | ${llmGatewayAdminPermission} | ${AuthorizeResult.DENY}
     ${'alice'} | ${alice} | ${llmGatewayAuditPermission} | ${AuthorizeResult.DENY}
+  `(
+    '$who: $permission.name is $result',
+    async ({ person, permission, result }) => {
+      expect(await policy.handle({ permission }, person)).toEqual({ result });
+    },
+  );
+});
+
+describe('PilothousePermissionPolicy for log search', () => {
+  const policy = new PilothousePermissionPolicy(DEFAULT_ADMIN_GROUPS);
+  const carol = user('user:default/carol', ['group:default/platform-admins']);
+  const alice = user('user:default/alice', ['group:default/payments-team']);
+
+  it.each`
+    who        | person   | permission                         | result
+    ${'alice'} | ${alice} | ${logSearchEventsReadPermission}   | ${AuthorizeResult.ALLOW}
+    ${'alice'} | ${alice} | ${logSearchEventsCreatePermission} | ${AuthorizeResult.DENY}
+    ${'carol'} | ${carol} | ${logSearchEventsCreatePermission} | ${AuthorizeResult.ALLOW}
   `(
     '$who: $permission.name is $result',
     async ({ person, permission, result }) => {

@@ -26,6 +26,10 @@ import {
   llmGatewayAdminPermission,
   llmGatewayAuditPermission,
 } from '@pilothouse/plugin-llm-gateway-common';
+import {
+  logSearchEventsCreatePermission,
+  logSearchEventsReadPermission,
+} from '@pilothouse/plugin-log-search-common';
 
 /** Default administrator group; override with `permission.pilothouse.adminGroups`. */
 export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-admins'];
@@ -36,7 +40,9 @@ export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-admins'];
  * changes the catalog's shape (register, delete, create) is for administrators.
  * The LLM gateway's settings are readable by everyone signed in; changing
  * them and reading everyone's audit records are for administrators (each
- * user still sees their own audit records).
+ * user still sees their own audit records). Everyone signed in searches the
+ * logs; log shippers send them with a static token, and as a user only
+ * administrators may.
  */
 export class PilothousePermissionPolicy implements PermissionPolicy {
   constructor(private readonly adminGroups: string[]) {}
@@ -57,7 +63,13 @@ export class PilothousePermissionPolicy implements PermissionPolicy {
     ) {
       return { result: AuthorizeResult.DENY };
     }
-    if (isPermission(permission, catalogEntityReadPermission)) {
+    if (isPermission(permission, logSearchEventsCreatePermission)) {
+      return { result: AuthorizeResult.DENY };
+    }
+    if (
+      isPermission(permission, catalogEntityReadPermission) ||
+      isPermission(permission, logSearchEventsReadPermission)
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (

@@ -8,6 +8,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { EventsService } from '@backstage/plugin-events-node';
 import type { Knex } from 'knex';
 import { DatabaseAuditLog, scheduleAuditVerification } from './Audit';
 import { createInspector } from './Inspector';
@@ -45,7 +46,12 @@ export interface GatewayPartsEnv {
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
   metrics: MetricsService;
+  /** Where each audit record is published (topic `llm-gateway.audit`). */
+  events?: EventsService;
 }
+
+/** The topic of appended audit records; log search ingests them. */
+export const AUDIT_TOPIC = 'llm-gateway.audit';
 
 export type GatewayPartsFactory = (
   env: GatewayPartsEnv,
@@ -55,11 +61,26 @@ export type GatewayPartsFactory = (
 export const createGatewayParts: GatewayPartsFactory = async env => {
   const { config, logger, database, knex } = env;
   const metrics = createGatewayMetrics(env.metrics);
+  const events = env.events;
   const auditLog = await DatabaseAuditLog.create({
     knex,
     database,
     logger,
     metrics,
+    // Published after the commit and not awaited: a slow or failing
+    // subscriber never holds up or fails a gateway call.
+    onAppend: events
+      ? record => {
+          events
+            .publish({ topic: AUDIT_TOPIC, eventPayload: record })
+            .catch(error =>
+              logger.warn('could not publish an audit record', {
+                seq: record.seq,
+                error: String(error),
+              }),
+            );
+        }
+      : undefined,
   });
   const quotas = createQuotas({
     config,

@@ -367,3 +367,24 @@ describe('DatabaseAuditLog', () => {
     },
   );
 });
+
+describe('DatabaseAuditLog onAppend', () => {
+  it.each(databases.eachSupportedId())(
+    'tells of each record after it is committed, as stored (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const told: AuditRecord[] = [];
+      const log = await DatabaseAuditLog.create({
+        knex,
+        logger: mockServices.logger.mock(),
+        onAppend: record => told.push(record),
+      });
+      const appended = await log.append(entry({ decision: 'deny', kind: 'tool' }));
+      expect(told).toEqual([appended]);
+      expect((await log.query({})).records).toEqual([appended]);
+      // A refused entry is not told of.
+      await expect(log.append(entry({ actor: '' }))).rejects.toThrow(InputError);
+      expect(told).toHaveLength(1);
+    },
+  );
+});

@@ -161,6 +161,8 @@ export class DatabaseAuditLog implements AuditLog {
     logger: LoggerService;
     metrics?: GatewayMetrics;
     verifyPageSize?: number;
+    /** Told of each record once it is committed (the log search feed). */
+    onAppend?: (record: AuditRecord) => void;
   }): Promise<DatabaseAuditLog> {
     await applyMigrations(options.knex, options.database);
     return new DatabaseAuditLog(
@@ -168,6 +170,7 @@ export class DatabaseAuditLog implements AuditLog {
       options.logger,
       options.metrics,
       options.verifyPageSize ?? DEFAULT_VERIFY_PAGE_SIZE,
+      options.onAppend,
     );
   }
 
@@ -176,6 +179,7 @@ export class DatabaseAuditLog implements AuditLog {
     private readonly logger: LoggerService,
     private readonly metrics: GatewayMetrics | undefined,
     private readonly verifyPageSize: number,
+    private readonly onAppend?: (record: AuditRecord) => void,
   ) {}
 
   async append(entry: AuditEntry): Promise<AuditRecord> {
@@ -224,6 +228,7 @@ export class DatabaseAuditLog implements AuditLog {
     });
 
     this.metrics?.recordAudit(record);
+    this.onAppend?.(record);
     return record;
   }
 
