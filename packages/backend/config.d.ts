@@ -9,6 +9,12 @@ export interface Config {
        * Default: ['group:default/platform-admins']
        */
       adminGroups?: string[];
+      /**
+       * Groups whose members may acknowledge and resolve log search
+       * detections (everyone signed in may read them).
+       * Default: ['group:default/security-team', 'group:default/sre']
+       */
+      detectionResponderGroups?: string[];
     };
   };
 }

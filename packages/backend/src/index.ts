@@ -65,6 +65,11 @@ backend.add(import('@pilothouse/plugin-agents-backend'));
 // tail (/api/log-search); detection modules plug into its extension point.
 backend.add(import('@pilothouse/plugin-log-search-backend'));
 
+// Log search threat detection: Sigma rules and correlations on every ingested
+// batch, anomalies, detections and alert routing (a module of log-search; it
+// starts with that plugin).
+backend.add(import('@pilothouse/plugin-log-search-backend-module-detections'));
+
 // Backstage actions (catalog, scaffolder) over MCP at /api/mcp-actions/v1.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 

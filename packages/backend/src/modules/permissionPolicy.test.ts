@@ -7,6 +7,8 @@ import {
   llmGatewayReadPermission,
 } from '@pilothouse/plugin-llm-gateway-common';
 import {
+  logSearchDetectionsReadPermission,
+  logSearchDetectionsUpdatePermission,
   logSearchEventsCreatePermission,
   logSearchEventsReadPermission,
 } from '@pilothouse/plugin-log-search-common';
@@ -53,6 +55,28 @@ describe('PilothousePermissionPolicy for log search', () => {
     ${'alice'} | ${alice} | ${logSearchEventsReadPermission}   | ${AuthorizeResult.ALLOW}
     ${'alice'} | ${alice} | ${logSearchEventsCreatePermission} | ${AuthorizeResult.DENY}
     ${'carol'} | ${carol} | ${logSearchEventsCreatePermission} | ${AuthorizeResult.ALLOW}
+  `(
+    '$who: $permission.name is $result',
+    async ({ person, permission, result }) => {
+      expect(await policy.handle({ permission }, person)).toEqual({ result });
+    },
+  );
+});
+
+describe('PilothousePermissionPolicy for log search detections', () => {
+  const policy = new PilothousePermissionPolicy(DEFAULT_ADMIN_GROUPS);
+  const carol = user('user:default/carol', ['group:default/platform-admins']);
+  const kwame = user('user:default/kwame', ['group:default/security-team']);
+  const bob = user('user:default/bob', ['group:default/sre']);
+  const alice = user('user:default/alice', ['group:default/payments-team']);
+
+  it.each`
+    who        | person   | permission                             | result
+    ${'alice'} | ${alice} | ${logSearchDetectionsReadPermission}   | ${AuthorizeResult.ALLOW}
+    ${'alice'} | ${alice} | ${logSearchDetectionsUpdatePermission} | ${AuthorizeResult.DENY}
+    ${'kwame'} | ${kwame} | ${logSearchDetectionsUpdatePermission} | ${AuthorizeResult.ALLOW}
+    ${'bob'}   | ${bob}   | ${logSearchDetectionsUpdatePermission} | ${AuthorizeResult.ALLOW}
+    ${'carol'} | ${carol} | ${logSearchDetectionsUpdatePermission} | ${AuthorizeResult.ALLOW}
   `(
     '$who: $permission.name is $result',
     async ({ person, permission, result }) => {

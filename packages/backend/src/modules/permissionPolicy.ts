@@ -27,12 +27,22 @@ import {
   llmGatewayAuditPermission,
 } from '@pilothouse/plugin-llm-gateway-common';
 import {
+  logSearchDetectionsUpdatePermission,
   logSearchEventsCreatePermission,
   logSearchEventsReadPermission,
 } from '@pilothouse/plugin-log-search-common';
 
 /** Default administrator group; override with `permission.pilothouse.adminGroups`. */
 export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-admins'];
+
+/**
+ * Who acknowledges and resolves security detections besides administrators;
+ * override with `permission.pilothouse.detectionResponderGroups`.
+ */
+export const DEFAULT_DETECTION_RESPONDER_GROUPS = [
+  'group:default/security-team',
+  'group:default/sre',
+];
 
 /**
  * Pilothouse's portal policy: administrators may do anything; everyone else
@@ -45,7 +55,10 @@ export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-admins'];
  * administrators may.
  */
 export class PilothousePermissionPolicy implements PermissionPolicy {
-  constructor(private readonly adminGroups: string[]) {}
+  constructor(
+    private readonly adminGroups: string[],
+    private readonly detectionResponderGroups: string[] = DEFAULT_DETECTION_RESPONDER_GROUPS,
+  ) {}
 
   async handle(
     request: PolicyQuery,
@@ -62,6 +75,17 @@ export class PilothousePermissionPolicy implements PermissionPolicy {
       isPermission(permission, llmGatewayAuditPermission)
     ) {
       return { result: AuthorizeResult.DENY };
+    }
+    if (isPermission(permission, logSearchDetectionsUpdatePermission)) {
+      // Security detections are read by everyone signed in (the default for
+      // reads below); acknowledging and resolving is for the responders.
+      return {
+        result: ownership.some(ref =>
+          this.detectionResponderGroups.includes(ref),
+        )
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
     }
     if (isPermission(permission, logSearchEventsCreatePermission)) {
       return { result: AuthorizeResult.DENY };
@@ -105,7 +129,13 @@ export default createBackendModule({
         const adminGroups =
           config.getOptionalStringArray('permission.pilothouse.adminGroups') ??
           DEFAULT_ADMIN_GROUPS;
-        policy.setPolicy(new PilothousePermissionPolicy(adminGroups));
+        const responders =
+          config.getOptionalStringArray(
+            'permission.pilothouse.detectionResponderGroups',
+          ) ?? DEFAULT_DETECTION_RESPONDER_GROUPS;
+        policy.setPolicy(
+          new PilothousePermissionPolicy(adminGroups, responders),
+        );
       },
     });
   },
