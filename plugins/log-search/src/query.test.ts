@@ -45,7 +45,7 @@ describe('where a query went wrong', () => {
     ).toEqual({ message: 'Unexpected end of query', position: 12 });
     expect(
       queryProblemOf(await queryError('Expected ")" at position 7')),
-    ).toEqual({ message: 'Expected ")" at position 7', position: 7 });
+    ).toEqual({ message: 'Expected ")" at position 7', position: 6 });
     expect(
       queryProblemOf(await queryError('Syntax error at line 1, column 5')),
     ).toEqual({ message: 'Syntax error at line 1, column 5', position: 4 });

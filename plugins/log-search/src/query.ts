@@ -49,7 +49,7 @@ export interface QueryProblem {
 /**
  * The backend answers a query with a syntax error with 400 and says where:
  * as a `position` (0-based offset) on the error, or in its message
- * ("at position 17", "column 18").
+ * ("at position 18", "column 18", counted from 1).
  */
 export function queryProblemOf(error: unknown): QueryProblem {
   if (!ResponseError.is(error)) {
@@ -70,10 +70,9 @@ export function queryProblemOf(error: unknown): QueryProblem {
   if (typeof cause?.column === 'number' && cause.column >= 1) {
     return { message, position: cause.column - 1 };
   }
-  const offset = message.match(/\b(?:position|offset)\s+(\d+)/i);
-  if (offset) return { message, position: Number(offset[1]) };
-  const column = message.match(/\bcolumn\s+(\d+)/i);
-  if (column) return { message, position: Math.max(0, Number(column[1]) - 1) };
+  // In words, positions count from 1 ("at position 3", "column 3").
+  const place = message.match(/\b(?:position|column)\s+(\d+)/i);
+  if (place) return { message, position: Math.max(0, Number(place[1]) - 1) };
   return { message };
 }
 

@@ -75,8 +75,10 @@ describe('LogsView', () => {
   });
 
   it('shows a query the server could not parse with where it went wrong', async () => {
+    // What log-search-backend answers: the reason, and the 0-based offset.
     const error = await queryError(
-      'Expected a value after "level:" at position 23',
+      "Query syntax error at position 22 (near 'level:'): a field without a value",
+      { position: 21 },
     );
     const api = fakeLogSearchApi({
       search: async () => {
@@ -93,19 +95,19 @@ describe('LogsView', () => {
 
     const alert = await screen.findByRole('alert', { name: 'Query error' });
     expect(alert).toHaveTextContent(
-      'Expected a value after "level:" at position 23',
+      "Query syntax error at position 22 (near 'level:'): a field without a value",
     );
-    const pointer = within(alert).getByLabelText('Error at position 24');
+    const pointer = within(alert).getByLabelText('Error at position 22');
     expect(pointer.textContent).toBe(
-      `service:payments AND level:\n${' '.repeat(23)}^`,
+      `service:payments AND level:\n${' '.repeat(21)}^`,
     );
     expect(
       screen.queryByRole('table', { name: 'Log events' }),
     ).not.toBeInTheDocument();
   });
 
-  it('takes the position from the error itself when the server gives one', async () => {
-    const error = await queryError('Unbalanced parenthesis', { position: 0 });
+  it('finds the position in the message when the error carries none', async () => {
+    const error = await queryError('Unbalanced parenthesis at position 1');
     const api = fakeLogSearchApi({
       search: async () => {
         throw error;
