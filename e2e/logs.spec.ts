@@ -58,6 +58,8 @@ test('searching service:payments AND level:error shows the matches and their his
   request,
   baseURL,
 }) => {
+  // Two page loads and a dozen backend round trips, on a busy 2-core machine.
+  test.setTimeout(120_000);
   const token = userToken('carol', baseURL!);
   const marker = `e2e${Date.now().toString(36)}`;
   const now = Date.now();
@@ -136,6 +138,7 @@ test('an ingested audit event raises a detection, which can be opened and acknow
   request,
   baseURL,
 }) => {
+  test.setTimeout(120_000);
   const token = userToken('carol', baseURL!);
   const headers = { authorization: `Bearer ${token}` };
   const since = new Date(Date.now() - 1000).toISOString();
