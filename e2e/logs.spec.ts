@@ -133,6 +133,29 @@ test('searching service:payments AND level:error shows the matches and their his
   await context.close();
 });
 
+test('the live tail shows an event sent while it runs', async ({
+  browser,
+  request,
+  baseURL,
+}) => {
+  test.setTimeout(120_000);
+  const token = userToken('carol', baseURL!);
+  const marker = `tail${Date.now().toString(36)}`;
+  const { context, page } = await signIn(browser, 'carol');
+  await page.goto(`/logs?${new URLSearchParams({ q: marker })}`);
+  await page.getByRole('checkbox', { name: 'Live tail' }).check();
+  await expect(page).toHaveURL(/tail=1/);
+  await expect(page.getByText(/^Live: 0 new matching events/)).toBeVisible();
+
+  await ingest(request, token, [
+    { level: 'warn', service: 'checkout', message: `cart ${marker} is slow` },
+  ]);
+  const live = page.getByRole('table', { name: 'Live events' });
+  await expect(live.getByText(`cart ${marker} is slow`)).toBeVisible();
+  await expect(page.getByText(/^Live: 1 new matching event /)).toBeVisible();
+  await context.close();
+});
+
 test('an ingested audit event raises a detection, which can be opened and acknowledged', async ({
   browser,
   request,

@@ -257,8 +257,10 @@ export function DetectionsPage() {
               <TableCell>Level</TableCell>
               <TableCell>Rule</TableCell>
               <TableCell>Entity</TableCell>
-              <TableCell align="right">Events</TableCell>
-              <TableCell>Last seen</TableCell>
+              <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                Events
+              </TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>Last seen</TableCell>
               <TableCell>Status</TableCell>
               <TableCell>ATT&amp;CK</TableCell>
             </TableRow>
