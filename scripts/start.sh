@@ -29,6 +29,30 @@ if ! command -v pocketsphinx_continuous >/dev/null ||
     echo "start.sh: voice input needs pocketsphinx (Debian: sudo apt-get install pocketsphinx pocketsphinx-en-us)" >&2
   fi
 fi
+# Log shippers (and the sandbox's made-up application logs) send to log
+# search with a static token (backend.auth.externalAccess, restricted to the
+# log-search plugin). On a laptop it is made once, kept under data/, and read
+# by no other plugin; production sets LOG_SEARCH_INGEST_TOKEN instead.
+mkdir -p "$PILOTHOUSE_ROOT/data/log-search"
+ingest_token_file="$PILOTHOUSE_ROOT/data/log-search/ingest-token"
+if [ ! -s "$ingest_token_file" ]; then
+  (umask 077; node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("base64url"))' > "$ingest_token_file")
+fi
+export LOG_SEARCH_INGEST_TOKEN="${LOG_SEARCH_INGEST_TOKEN:-$(cat "$ingest_token_file")}"
+cat > "$PILOTHOUSE_ROOT/data/log-search/app-config.ingest.yaml" <<'YAML'
+# Written by scripts/start.sh: the laptop's log ingest token (see data/log-search/ingest-token).
+backend:
+  auth:
+    externalAccess:
+      - type: static
+        options:
+          token: ${LOG_SEARCH_INGEST_TOKEN}
+          subject: log-shippers
+        accessRestrictions:
+          - plugin: log-search
+YAML
+configs=(--config "$PILOTHOUSE_ROOT/data/log-search/app-config.ingest.yaml" "${configs[@]}")
+
 # A wrong config value stops here with a message naming the key.
 yarn backstage-cli config:check --strict "${configs[@]}" >&2
 pilothouse_build_app
@@ -55,9 +79,11 @@ SANDBOX_DATA="${PILOTHOUSE_SANDBOX_DATA:-$PILOTHOUSE_ROOT/data/sandbox}"
 backend_pid=""
 trap 'kill ${backend_pid:-} ${sandbox_pid:-} 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
 if [ "${PILOTHOUSE_SANDBOX:-on}" != off ]; then
-  node --require @backstage/cli-node/config/nodeTransform.cjs \
+  PILOTHOUSE_LOG_INGEST_TOKEN="$LOG_SEARCH_INGEST_TOKEN" \
+    node --require @backstage/cli-node/config/nodeTransform.cjs \
     packages/sandbox/src/index.ts --port "$SANDBOX_PORT" \
-    --data-dir "$SANDBOX_DATA" --seed "$PILOTHOUSE_ROOT/catalog/sandbox.yaml" &
+    --data-dir "$SANDBOX_DATA" --seed "$PILOTHOUSE_ROOT/catalog/sandbox.yaml" \
+    --log-ingest-url "$url/api/log-search/v1/ingest" &
   sandbox_pid=$!
   export PILOTHOUSE_KUBECONFIG="$SANDBOX_DATA/kubeconfig.yaml"
   export PILOTHOUSE_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT"

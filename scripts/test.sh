@@ -113,6 +113,7 @@ env PILOTHOUSE_BASE_URL=https://portal.invalid BACKEND_SECRET=placeholder \
   REDIS_URL=redis://redis.invalid:6379 LLM_GATEWAY_HASH_KEY=placeholder LLM_GATEWAY_VAULT_KEY=placeholder \
   MCP_KUBERNETES_URL=http://mcp-kubernetes.invalid/mcp MCP_CICD_URL=http://mcp-cicd.invalid/mcp \
   MCP_AWS_URL=http://mcp-aws.invalid/mcp AGENTS_GITOPS_REPO_URL=https://git.invalid/gitops.git \
+  LOG_SEARCH_INGEST_TOKEN=placeholder-token \
   yarn backstage-cli config:check --strict --config app-config.yaml --config app-config.production.yaml
 end
 

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSandbox } from './server';
+import { startLogEmitter } from './logs';
+import { readSeedFile } from './seed';
+import { findDefaultSeedFile, startSandbox } from './server';
 
 export const HELP = `pilothouse-sandbox — a STAND-IN Kubernetes API server for laptops and tests.
 
@@ -24,6 +26,10 @@ Options:
                     a kubeconfig for the sandbox is written there as kubeconfig.yaml
   --seed FILE       seed used when DIR holds no state yet
                     (default catalog/sandbox.yaml, searched from the working directory up)
+  --log-ingest-url URL
+                    send made-up application logs of the seeded workloads to this
+                    log search ingest endpoint (JSON lines), with the bearer token
+                    in the environment variable PILOTHOUSE_LOG_INGEST_TOKEN
   -h, --help        show this help
 
 Delete DIR to start again from the seed.
@@ -38,6 +44,7 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string', default: path.join('data', 'sandbox') },
       seed: { type: 'string' },
+      'log-ingest-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -64,7 +71,26 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
       `  GitHub API: ${sandbox.url}/github\n` +
       `  AWS (AWS_ENDPOINT_URL): ${sandbox.url}/aws\n`,
   );
+  const logUrl = values['log-ingest-url'];
+  let stopLogs = () => {};
+  if (logUrl) {
+    const token = process.env.PILOTHOUSE_LOG_INGEST_TOKEN;
+    if (!token) {
+      throw new Error('--log-ingest-url needs the token in PILOTHOUSE_LOG_INGEST_TOKEN');
+    }
+    const seedFile = values.seed ?? findDefaultSeedFile();
+    if (seedFile) {
+      stopLogs = startLogEmitter({
+        url: logUrl,
+        token,
+        seed: readSeedFile(seedFile),
+        onError: message => process.stderr.write(`pilothouse-sandbox: ${message}\n`),
+      });
+      process.stdout.write(`  application logs: sent to ${logUrl}\n`);
+    }
+  }
   const stop = () => {
+    stopLogs();
     sandbox.close().then(
       () => process.exit(0),
       () => process.exit(1),

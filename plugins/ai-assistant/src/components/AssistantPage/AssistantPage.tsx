@@ -23,12 +23,15 @@ import { ApprovalsForYou } from './ApprovalsForYou';
 /**
  * The assistant's page: conversations on the left, the chat on the right.
  * `?conversation=<id>` opens one (the approver's notification links here);
- * approvals others wait for are listed above the chat.
+ * `?q=<question>` puts a question in a new chat's message box for the person
+ * to read and send (the Detections page links here); approvals others wait
+ * for are listed above the chat.
  */
 export function AssistantPage() {
   const api = useApi(aiAssistantApiRef);
   const [params, setParams] = useSearchParams();
   const conversationId = params.get('conversation') ?? undefined;
+  const question = params.get('q') ?? undefined;
   const [list, loadList] = useAsyncFn(() => api.listConversations(), [api]);
 
   useEffect(() => {
@@ -113,6 +116,7 @@ export function AssistantPage() {
               <Chat
                 key={chatKey}
                 conversationId={conversationId}
+                initialText={conversationId ? undefined : question}
                 onConversationCreated={show}
               />
             </Box>

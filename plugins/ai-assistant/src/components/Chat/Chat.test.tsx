@@ -15,6 +15,7 @@ import {
   AssistantRequestError,
   ListedApproval,
 } from '../../api';
+import { AssistantPage } from '../AssistantPage';
 import { Chat } from './Chat';
 
 /** An assistant API whose every call fails loudly unless the test answers it. */
@@ -306,5 +307,42 @@ describe('Chat', () => {
     const mic = await screen.findByRole('button', { name: 'Record voice message' });
     await waitFor(() => expect(mic).toHaveAccessibleDescription(reason));
     expect(mic).toBeDisabled();
+  });
+});
+
+describe('the assistant page', () => {
+  it('puts the question of its ?q= in a new chat’s message box, unsent', async () => {
+    const api = fakeApi({
+      listConversations: async () => [],
+      sendMessage: async () => {},
+    });
+    const question = 'Triage the high detection "Secrets listed"';
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [aiAssistantApiRef, api],
+          mockApis.identity({ userEntityRef: 'user:default/alice' }),
+        ]}
+      >
+        <AssistantPage />
+      </TestApiProvider>,
+      {
+        initialRouteEntries: [
+          `/ai-assistant?${new URLSearchParams({ q: question })}`,
+        ],
+      },
+    );
+    const box = await screen.findByRole('textbox', { name: 'Message' });
+    expect(box).toHaveValue(question);
+    expect(api.sendMessage).not.toHaveBeenCalled();
+
+    await userEvent.type(box, '{Enter}');
+    await waitFor(() =>
+      expect(api.sendMessage).toHaveBeenCalledWith(
+        'c1',
+        expect.objectContaining({ text: question }),
+        expect.anything(),
+      ),
+    );
   });
 });

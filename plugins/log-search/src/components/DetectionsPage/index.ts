@@ -1,0 +1,2 @@
+export { DetectionsPage, AttackTags } from './DetectionsPage';
+export { LevelChip, StatusChip } from './LevelChip';

@@ -1,0 +1,1 @@
+export { EntityLogsContent, entityLogScope } from './EntityLogsContent';

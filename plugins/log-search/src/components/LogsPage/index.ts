@@ -1,0 +1,2 @@
+export { LogSearchRoot } from './LogSearchRoot';
+export { LogsPage } from './LogsPage';

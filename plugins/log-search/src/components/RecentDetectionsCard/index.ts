@@ -1,0 +1,1 @@
+export { RecentDetectionsCard } from './RecentDetectionsCard';
