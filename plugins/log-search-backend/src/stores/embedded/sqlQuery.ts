@@ -66,6 +66,12 @@ function term(
   dialect: SqlDialect,
 ): SqlFragment {
   const like = dialect === 'pg' ? 'ILIKE' : 'LIKE';
+  if (field.kind === 'column' && field.column === 'severity' && !wildcard) {
+    // The rank is in the service and level indexes; the name is not.
+    const rank = SEVERITY_RANK[value as keyof typeof SEVERITY_RANK];
+    if (rank !== undefined)
+      return { sql: 'severity_rank = ?', bindings: [rank] };
+  }
   if (field.kind === 'column') {
     const column = COLUMNS[field.column];
     return wildcard
