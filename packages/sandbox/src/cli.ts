@@ -76,7 +76,9 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
   if (logUrl) {
     const token = process.env.PILOTHOUSE_LOG_INGEST_TOKEN;
     if (!token) {
-      throw new Error('--log-ingest-url needs the token in PILOTHOUSE_LOG_INGEST_TOKEN');
+      throw new Error(
+        '--log-ingest-url needs the token in PILOTHOUSE_LOG_INGEST_TOKEN',
+      );
     }
     const seedFile = values.seed ?? findDefaultSeedFile();
     if (seedFile) {
@@ -84,7 +86,8 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
         url: logUrl,
         token,
         seed: readSeedFile(seedFile),
-        onError: message => process.stderr.write(`pilothouse-sandbox: ${message}\n`),
+        onError: message =>
+          process.stderr.write(`pilothouse-sandbox: ${message}\n`),
       });
       process.stdout.write(`  application logs: sent to ${logUrl}\n`);
     }

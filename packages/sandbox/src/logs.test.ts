@@ -6,7 +6,9 @@ import { readSeedFile } from './seed';
 
 describe('startLogEmitter', () => {
   it('sends the seeded workloads an hour of JSON lines with the token, payments timeouts included', async () => {
-    const seed = readSeedFile(path.resolve(__dirname, '../../../catalog/sandbox.yaml'));
+    const seed = readSeedFile(
+      path.resolve(__dirname, '../../../catalog/sandbox.yaml'),
+    );
     const received: Array<{ auth?: string; body: string }> = [];
     const server = http.createServer((req, res) => {
       let body = '';
@@ -32,12 +34,21 @@ describe('startLogEmitter', () => {
       expect(received[0].auth).toBe('Bearer test-token');
       const lines = received[0].body.split('\n').map(l => JSON.parse(l));
       const services = new Set(lines.map(l => l.service));
-      expect([...services].sort()).toEqual(seed.kubernetes.workloads.map(w => w.component).sort());
+      expect([...services].sort()).toEqual(
+        seed.kubernetes.workloads.map(w => w.component).sort(),
+      );
       const hourAgo = Date.now() - 3_600_000 - 1000;
       expect(lines.every(l => Date.parse(l.timestamp) >= hourAgo)).toBe(true);
-      expect(lines.every(l => l.kubernetes.namespace_name && l.level && l.message)).toBe(true);
       expect(
-        lines.filter(l => l.service === 'payments' && l.level === 'error' && /timeout/.test(l.message)).length,
+        lines.every(l => l.kubernetes.namespace_name && l.level && l.message),
+      ).toBe(true);
+      expect(
+        lines.filter(
+          l =>
+            l.service === 'payments' &&
+            l.level === 'error' &&
+            /timeout/.test(l.message),
+        ).length,
       ).toBeGreaterThanOrEqual(3);
     } finally {
       stop();

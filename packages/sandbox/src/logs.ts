@@ -22,8 +22,9 @@ export interface LogEmitterOptions {
 type Workload = SandboxSeed['kubernetes']['workloads'][number];
 
 const INFO_LINES = [
-  (w: Workload) => `GET /healthz 200 in ${rand(1, 5)} ms`,
-  (w: Workload) => `GET /api/${w.component}/${rand(1000, 9999)} 200 in ${rand(8, 120)} ms`,
+  () => `GET /healthz 200 in ${rand(1, 5)} ms`,
+  (w: Workload) =>
+    `GET /api/${w.component}/${rand(1000, 9999)} 200 in ${rand(8, 120)} ms`,
   (w: Workload) => `POST /api/${w.component} 201 in ${rand(20, 300)} ms`,
   () => `cache hit ratio ${rand(80, 99)}%`,
   () => `published ${rand(1, 20)} events to the queue`,
@@ -34,7 +35,9 @@ function rand(min: number, max: number): number {
 }
 
 function pod(w: Workload): string {
-  return `${w.deployment}-${(w.deployment.length * 7919).toString(36).slice(0, 5)}-${rand(0, (w.replicas ?? 1) - 1)}`;
+  return `${w.deployment}-${(w.deployment.length * 7919)
+    .toString(36)
+    .slice(0, 5)}-${rand(0, (w.replicas ?? 1) - 1)}`;
 }
 
 /** One log record as Fluent Bit with its Kubernetes filter would send it. */
@@ -58,20 +61,39 @@ export function logLine(
     return {
       ...base,
       level: 'error',
-      message: `upstream timeout after 3000 ms calling ledger (order ${rand(1000, 9999)})`,
+      message: `upstream timeout after 3000 ms calling ledger (order ${rand(
+        1000,
+        9999,
+      )})`,
       http: { method: 'POST', route: '/api/payments/charge', status_code: 504 },
-      trace_id: Array.from({ length: 32 }, () => rand(0, 15).toString(16)).join(''),
+      trace_id: Array.from({ length: 32 }, () => rand(0, 15).toString(16)).join(
+        '',
+      ),
     };
   }
   if (w.behaviour === 'CrashLoopBackOff' && roll < 0.3) {
-    return { ...base, level: 'fatal', message: 'panic: connection refused: config service unreachable; exiting' };
+    return {
+      ...base,
+      level: 'fatal',
+      message: 'panic: connection refused: config service unreachable; exiting',
+    };
   }
   if (roll < 0.08) {
-    return { ...base, level: 'warn', message: `slow request: ${rand(800, 2500)} ms`, http: { status_code: 200 } };
+    return {
+      ...base,
+      level: 'warn',
+      message: `slow request: ${rand(800, 2500)} ms`,
+      http: { status_code: 200 },
+    };
   }
   const line = INFO_LINES[rand(0, INFO_LINES.length - 1)](w);
   const status = Number(/ (\d{3}) in /.exec(line)?.[1] ?? 0);
-  return { ...base, level: 'info', message: line, ...(status ? { http: { status_code: status } } : {}) };
+  return {
+    ...base,
+    level: 'info',
+    message: line,
+    ...(status ? { http: { status_code: status } } : {}),
+  };
 }
 
 /** Starts sending; returns a stop function. */
@@ -87,13 +109,16 @@ export function startLogEmitter(options: LogEmitterOptions): () => void {
     if (!backfilled) {
       const count = options.backfillPerWorkload ?? 40;
       for (const w of workloads) {
-        for (let i = 0; i < count; i++) lines.push(logLine(w, now - rand(0, 3_600_000)));
+        for (let i = 0; i < count; i++)
+          lines.push(logLine(w, now - rand(0, 3_600_000)));
         // The Logs page's first search (payments timeouts) always finds some.
-        for (let i = 0; i < 3; i++) lines.push(logLine(w, now - rand(0, 900_000), 'timeout'));
+        for (let i = 0; i < 3; i++)
+          lines.push(logLine(w, now - rand(0, 900_000), 'timeout'));
       }
     }
     for (const w of workloads) {
-      for (let i = rand(1, 3); i > 0; i--) lines.push(logLine(w, now - rand(0, interval)));
+      for (let i = rand(1, 3); i > 0; i--)
+        lines.push(logLine(w, now - rand(0, interval)));
     }
     return lines.map(line => JSON.stringify(line)).join('\n');
   };
@@ -113,7 +138,12 @@ export function startLogEmitter(options: LogEmitterOptions): () => void {
         reported = false;
       } else if (!reported && res.status !== 404 && res.status !== 503) {
         reported = true;
-        options.onError?.(`log ingest answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+        options.onError?.(
+          `log ingest answered ${res.status}: ${(await res.text()).slice(
+            0,
+            200,
+          )}`,
+        );
       }
     } catch {
       // The portal starts after the sandbox: until it listens, try again later.

@@ -18,7 +18,12 @@
  *   plugins/log-search-backend/bench/log-search.bench.ts [--quick] [--json]
  */
 import { mockServices } from '@backstage/backend-test-utils';
-import { ReportRow, repoRoot, runBenchmark, summarize } from '@pilothouse/bench';
+import {
+  ReportRow,
+  repoRoot,
+  runBenchmark,
+  summarize,
+} from '@pilothouse/bench';
 import type { LogEventProcessor } from '@pilothouse/plugin-log-search-node';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,7 +40,16 @@ import { DatabaseLogStore } from '../src/stores/embedded/DatabaseLogStore';
 
 const BATCH = 1000;
 
-const SERVICES = ['payments', 'checkout', 'catalog', 'notifications', 'search', 'auth', 'ledger', 'shipping'];
+const SERVICES = [
+  'payments',
+  'checkout',
+  'catalog',
+  'notifications',
+  'search',
+  'auth',
+  'ledger',
+  'shipping',
+];
 const NAMESPACES = ['payments', 'shop', 'platform'];
 const MESSAGES = [
   'request completed',
@@ -68,8 +82,12 @@ function* eventLines(count: number, now: number): Generator<string> {
     const status = next() < 0.05 ? 500 + Math.floor(next() * 4) : 200;
     const message =
       error && service === 'payments' && next() < 0.25
-        ? `upstream timeout after ${Math.floor(next() * 5000)} ms calling ledger`
-        : `${MESSAGES[Math.floor(next() * MESSAGES.length)]} ${Math.floor(next() * 100000)}`;
+        ? `upstream timeout after ${Math.floor(
+            next() * 5000,
+          )} ms calling ledger`
+        : `${MESSAGES[Math.floor(next() * MESSAGES.length)]} ${Math.floor(
+            next() * 100000,
+          )}`;
     yield JSON.stringify({
       timestamp: new Date(now - Math.floor(next() * 86_400_000)).toISOString(),
       level: error ? 'error' : 'info',
@@ -126,11 +144,14 @@ const QUERIES: Array<{ label: string; q: string; grep: string }> = [
 
 runBenchmark({
   name: 'log-search',
-  title: 'Log search: ingest throughput and query latency on the embedded store (SQLite FTS5)',
+  title:
+    'Log search: ingest throughput and query latency on the embedded store (SQLite FTS5)',
   file: __filename,
   async run({ quick, progress }) {
     const root = repoRoot(__dirname);
-    const count = Number(process.env.LOG_SEARCH_BENCH_EVENTS ?? (quick ? 100_000 : 1_000_000));
+    const count = Number(
+      process.env.LOG_SEARCH_BENCH_EVENTS ?? (quick ? 100_000 : 1_000_000),
+    );
     const runs = quick ? 3 : 10;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-search-bench-'));
     const ndjson = path.join(dir, 'events.ndjson');
@@ -165,9 +186,11 @@ runBenchmark({
         t = performance.now();
         const result = await pipeline.ingest(parseJsonLines(body));
         ingestMs.push(performance.now() - t);
-        if (result.rejected.length > 0) throw new Error(`rejected: ${result.rejected[0].reason}`);
+        if (result.rejected.length > 0)
+          throw new Error(`rejected: ${result.rejected[0].reason}`);
         batch = [];
-        if (ingestMs.length % 100 === 0) progress(`${ingestMs.length * BATCH} events stored`);
+        if (ingestMs.length % 100 === 0)
+          progress(`${ingestMs.length * BATCH} events stored`);
       };
       for (const line of eventLines(count, now)) {
         batch.push(line);
@@ -184,7 +207,9 @@ runBenchmark({
       const rows: ReportRow[] = [
         {
           group: 'ingest',
-          label: `JSON lines → parse, enrich, store${processors.length ? `, ${processors.map(p => p.id).join(', ')}` : ''} (ms per ${BATCH} events)`,
+          label: `JSON lines → parse, enrich, store${
+            processors.length ? `, ${processors.map(p => p.id).join(', ')}` : ''
+          } (ms per ${BATCH} events)`,
           summary: summarize(ingestMs),
           perSecond: perSecond(ingestMs),
           baselines: [
@@ -197,7 +222,10 @@ runBenchmark({
         },
       ];
 
-      const range = { from: new Date(now - 86_400_000).toISOString(), to: new Date(now + 1000).toISOString() };
+      const range = {
+        from: new Date(now - 86_400_000).toISOString(),
+        to: new Date(now + 1000).toISOString(),
+      };
       for (const query of QUERIES) {
         progress(`query: ${query.q}`);
         const searchMs: number[] = [];
@@ -206,25 +234,42 @@ runBenchmark({
         let grepped = '';
         for (let i = 0; i < runs; i++) {
           let t = performance.now();
-          const result = await search.search({ q: query.q, ...range, limit: 100 });
+          const result = await search.search({
+            q: query.q,
+            ...range,
+            limit: 100,
+          });
           searchMs.push(performance.now() - t);
           found = result.total;
           t = performance.now();
           try {
-            grepped = execFileSync('sh', ['-c', query.grep.replace(/FILE/g, `'${ndjson}'`)], {
-              encoding: 'utf8',
-            }).trim();
+            grepped = execFileSync(
+              'sh',
+              ['-c', query.grep.replace(/FILE/g, `'${ndjson}'`)],
+              {
+                encoding: 'utf8',
+              },
+            ).trim();
           } catch (error) {
             // grep -c exits 1 when it counts nothing.
-            grepped = String((error as { stdout?: string }).stdout ?? '').trim();
+            grepped = String(
+              (error as { stdout?: string }).stdout ?? '',
+            ).trim();
           }
           grepMs.push(performance.now() - t);
         }
         rows.push({
           group: 'query (first page of 100, with total up to 10,000)',
-          label: `${query.label} — ${found} matches${found >= 10_000 ? '+' : ''}`,
+          label: `${query.label} — ${found} matches${
+            found >= 10_000 ? '+' : ''
+          }`,
           summary: summarize(searchMs),
-          baselines: [{ label: `grep over the NDJSON — ${grepped} lines`, summary: summarize(grepMs) }],
+          baselines: [
+            {
+              label: `grep over the NDJSON — ${grepped} lines`,
+              summary: summarize(grepMs),
+            },
+          ],
         });
       }
 
@@ -233,7 +278,11 @@ runBenchmark({
       const grepCountMs: number[] = [];
       for (let i = 0; i < runs; i++) {
         let t = performance.now();
-        await search.histogram({ q: 'service:payments', ...range, buckets: 96 });
+        await search.histogram({
+          q: 'service:payments',
+          ...range,
+          buckets: 96,
+        });
         histogramMs.push(performance.now() - t);
         t = performance.now();
         execFileSync('grep', ['-F', '-c', '"service":"payments"', ndjson]);
@@ -243,7 +292,12 @@ runBenchmark({
         group: 'histogram',
         label: 'service:payments over 24 h in 96 buckets, count and errors',
         summary: summarize(histogramMs),
-        baselines: [{ label: 'grep -c over the NDJSON (one count, no buckets)', summary: summarize(grepCountMs) }],
+        baselines: [
+          {
+            label: 'grep -c over the NDJSON (one count, no buckets)',
+            summary: summarize(grepCountMs),
+          },
+        ],
       });
 
       const stats = await store.stats();
@@ -258,7 +312,7 @@ runBenchmark({
         },
         rows,
         notes: [
-          'The store is a SQLite file with the plugin\'s migrations (FTS5 on the message, JSON attributes); queries go through the same parser and SQL as the HTTP API.',
+          "The store is a SQLite file with the plugin's migrations (FTS5 on the message, JSON attributes); queries go through the same parser and SQL as the HTTP API.",
           'grep reads the whole file each time and counts; the store answers the first 100 matches newest first plus a total counted up to 10,000.',
           'Set LOG_SEARCH_BENCH_PROCESSORS to a module exporting createBenchProcessors() to measure ingest with detections on.',
         ],

@@ -31,20 +31,32 @@ Example: {"query": "service:payments AND level:error AND \\"timeout\\"", "from":
     schema: {
       input: z =>
         z.object({
-          query: z.string().describe('Lucene-style query; empty matches everything'),
+          query: z
+            .string()
+            .describe('Lucene-style query; empty matches everything'),
           from: z
             .string()
             .optional()
-            .describe('Start: ISO 8601 or relative (now-15m, now-24h); default now-1h'),
-          to: z.string().optional().describe('End: ISO 8601 or relative; default now'),
+            .describe(
+              'Start: ISO 8601 or relative (now-15m, now-24h); default now-1h',
+            ),
+          to: z
+            .string()
+            .optional()
+            .describe('End: ISO 8601 or relative; default now'),
           limit: z
             .number()
             .int()
             .min(1)
             .max(MAX_ACTION_EVENTS)
             .optional()
-            .describe(`Most events to return (default 50, at most ${MAX_ACTION_EVENTS})`),
-          cursor: z.string().optional().describe('nextCursor of the previous answer'),
+            .describe(
+              `Most events to return (default 50, at most ${MAX_ACTION_EVENTS})`,
+            ),
+          cursor: z
+            .string()
+            .optional()
+            .describe('nextCursor of the previous answer'),
         }),
       output: z =>
         z.object({

@@ -11,7 +11,10 @@ import {
 } from '@pilothouse/plugin-log-search-node';
 import { registerLogSearchActions } from './actions';
 import { createRouter } from './router';
-import { auditRecordToEvent, GATEWAY_AUDIT_TOPIC } from './services/auditEvents';
+import {
+  auditRecordToEvent,
+  GATEWAY_AUDIT_TOPIC,
+} from './services/auditEvents';
 import { CatalogEntityMapper } from './services/EntityMapper';
 import { openGeoIp } from './services/GeoIp';
 import { IngestPipeline } from './services/IngestPipeline';
@@ -80,17 +83,25 @@ export const logSearchPlugin = createBackendPlugin({
         });
 
         if (store instanceof DatabaseLogStore) {
-          const maxAgeDays = config.getOptionalNumber('logSearch.retention.maxAgeDays') ?? 7;
-          const maxSizeMb = config.getOptionalNumber('logSearch.retention.maxSizeMb') ?? 1024;
+          const maxAgeDays =
+            config.getOptionalNumber('logSearch.retention.maxAgeDays') ?? 7;
+          const maxSizeMb =
+            config.getOptionalNumber('logSearch.retention.maxSizeMb') ?? 1024;
           await deps.scheduler.scheduleTask({
             id: 'log-search-retention',
             frequency: {
-              minutes: config.getOptionalNumber('logSearch.retention.intervalMinutes') ?? 10,
+              minutes:
+                config.getOptionalNumber(
+                  'logSearch.retention.intervalMinutes',
+                ) ?? 10,
             },
             timeout: { minutes: 10 },
             initialDelay: { seconds: 30 },
             fn: async () => {
-              await store.retain({ maxAgeMs: maxAgeDays * DAY_MS, maxBytes: maxSizeMb * MIB });
+              await store.retain({
+                maxAgeMs: maxAgeDays * DAY_MS,
+                maxBytes: maxSizeMb * MIB,
+              });
             },
           });
         }
@@ -124,7 +135,8 @@ export const logSearchPlugin = createBackendPlugin({
             search,
             savedSearches: new SavedSearchStore(knex),
             maxBodyBytes:
-              config.getOptionalNumber('logSearch.ingest.maxBodyBytes') ?? 5 * MIB,
+              config.getOptionalNumber('logSearch.ingest.maxBodyBytes') ??
+              5 * MIB,
           }),
         );
       },

@@ -11,12 +11,29 @@ import {
 
 jest.setTimeout(60_000);
 
-const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
+const minutesAgo = (n: number) =>
+  new Date(Date.now() - n * 60_000).toISOString();
 
 const LINES = [
-  { timestamp: minutesAgo(2), level: 'ERROR', service: 'payments', message: 'upstream timeout calling ledger', http: { status_code: 504 } },
-  { timestamp: minutesAgo(3), level: 'info', service: 'payments', message: 'charge accepted' },
-  { timestamp: minutesAgo(4), level: 'warn', service: 'checkout', message: 'slow cart' },
+  {
+    timestamp: minutesAgo(2),
+    level: 'ERROR',
+    service: 'payments',
+    message: 'upstream timeout calling ledger',
+    http: { status_code: 504 },
+  },
+  {
+    timestamp: minutesAgo(3),
+    level: 'info',
+    service: 'payments',
+    message: 'charge accepted',
+  },
+  {
+    timestamp: minutesAgo(4),
+    level: 'warn',
+    service: 'checkout',
+    message: 'slow cart',
+  },
 ]
   .map(line => JSON.stringify(line))
   .join('\n');
@@ -39,13 +56,20 @@ describe('log-search routes', () => {
       .post('/api/log-search/v1/ingest')
       .set('authorization', serviceBearer())
       .set('content-type', 'application/x-ndjson')
-      .send(`${LINES}\n{"broken": \n{"level":"info","time":"not a time","message":"x"}\n`);
+      .send(
+        `${LINES}\n{"broken": \n{"level":"info","time":"not a time","message":"x"}\n`,
+      );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       accepted: 3,
       rejected: [
         { line: 4, reason: expect.stringMatching(/^not valid JSON/) },
-        { line: 5, reason: expect.stringMatching(/^time: "not a time" is not a timestamp/) },
+        {
+          line: 5,
+          reason: expect.stringMatching(
+            /^time: "not a time" is not a timestamp/,
+          ),
+        },
       ],
     });
 
@@ -110,7 +134,9 @@ describe('log-search routes', () => {
       .set('authorization', serviceBearer())
       .send(Array(100).fill(line).join('\n'));
     expect(res.status).toBe(413);
-    expect(res.body.error.message).toMatch(/over the limit of 65536 bytes \(logSearch\.ingest\.maxBodyBytes\)/);
+    expect(res.body.error.message).toMatch(
+      /over the limit of 65536 bytes \(logSearch\.ingest\.maxBodyBytes\)/,
+    );
   });
 
   it('takes OTLP/JSON and names rejected records in partialSuccess', async () => {
@@ -118,11 +144,19 @@ describe('log-search routes', () => {
     const body = {
       resourceLogs: [
         {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'payments' } }] },
+          resource: {
+            attributes: [
+              { key: 'service.name', value: { stringValue: 'payments' } },
+            ],
+          },
           scopeLogs: [
             {
               logRecords: [
-                { timeUnixNano: nowNs, severityNumber: 17, body: { stringValue: 'otlp timeout' } },
+                {
+                  timeUnixNano: nowNs,
+                  severityNumber: 17,
+                  body: { stringValue: 'otlp timeout' },
+                },
                 { timeUnixNano: 'soon', body: { stringValue: 'bad' } },
                 { timeUnixNano: nowNs, body: { stringValue: 'otlp fine' } },
               ],
@@ -139,22 +173,35 @@ describe('log-search routes', () => {
     expect(res.body).toEqual({
       partialSuccess: {
         rejectedLogRecords: '1',
-        errorMessage: '1 log record(s) rejected: record 2: timeUnixNano: "soon" is not nanoseconds since the epoch',
+        errorMessage:
+          '1 log record(s) rejected: record 2: timeUnixNano: "soon" is not nanoseconds since the epoch',
       },
     });
     const ok = await api()
       .post('/api/log-search/v1/otlp/v1/logs')
       .set('authorization', serviceBearer())
-      .send({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'all good' } }] }] }] });
+      .send({
+        resourceLogs: [
+          {
+            scopeLogs: [
+              { logRecords: [{ body: { stringValue: 'all good' } }] },
+            ],
+          },
+        ],
+      });
     expect(ok.body).toEqual({});
 
     const search = await api()
       .get('/api/log-search/v1/search')
       .query({ q: 'source:otlp AND timeout' })
       .set('authorization', bearer('bob'));
-    expect(search.body.events.map((e: LogEvent) => [e.message, e.severity, e.entityRef])).toEqual([
-      ['otlp timeout', 'error', 'component:default/payments'],
-    ]);
+    expect(
+      search.body.events.map((e: LogEvent) => [
+        e.message,
+        e.severity,
+        e.entityRef,
+      ]),
+    ).toEqual([['otlp timeout', 'error', 'component:default/payments']]);
 
     const protobuf = await api()
       .post('/api/log-search/v1/otlp/v1/logs')
@@ -162,7 +209,9 @@ describe('log-search routes', () => {
       .set('content-type', 'application/x-protobuf')
       .send(Buffer.from([0x0a, 0x00]));
     expect(protobuf.status).toBe(415);
-    expect(protobuf.body.error.message).toMatch(/send OTLP\/JSON \(Content-Type: application\/json/);
+    expect(protobuf.body.error.message).toMatch(
+      /send OTLP\/JSON \(Content-Type: application\/json/,
+    );
 
     const notOtlp = await api()
       .post('/api/log-search/v1/otlp/v1/logs')
@@ -177,14 +226,18 @@ describe('log-search routes', () => {
       .query({ q: 'service:payments AND (level:error' })
       .set('authorization', bearer('bob'));
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/^Query syntax error at position 34/);
+    expect(res.body.error.message).toMatch(
+      /^Query syntax error at position 34/,
+    );
 
     const badTime = await api()
       .get('/api/log-search/v1/search')
       .query({ from: 'last tuesday' })
       .set('authorization', bearer('bob'));
     expect(badTime.status).toBe(400);
-    expect(badTime.body.error.message).toMatch(/^from: 'last tuesday' is not a time/);
+    expect(badTime.body.error.message).toMatch(
+      /^from: 'last tuesday' is not a time/,
+    );
   });
 
   it('needs log-search.events.read to search', async () => {
@@ -214,7 +267,9 @@ describe('log-search routes', () => {
       .get('/api/log-search/v1/search')
       .query({ limit: 2, from: 'now-15m', cursor: first.body.nextCursor })
       .set('authorization', bearer('bob'));
-    expect(second.body.events.map((e: LogEvent) => e.message)).toEqual(['slow cart']);
+    expect(second.body.events.map((e: LogEvent) => e.message)).toEqual([
+      'slow cart',
+    ]);
     expect(second.body.nextCursor).toBeUndefined();
 
     const histogram = await api()
@@ -225,7 +280,10 @@ describe('log-search routes', () => {
     expect(histogram.body.intervalMs).toBe(60_000);
     expect(histogram.body.buckets.length).toBeGreaterThanOrEqual(10);
     const totals = histogram.body.buckets.reduce(
-      (sum: { count: number; errors: number }, b: { count: number; errors: number }) => ({
+      (
+        sum: { count: number; errors: number },
+        b: { count: number; errors: number },
+      ) => ({
         count: sum.count + b.count,
         errors: sum.errors + b.errors,
       }),
@@ -242,7 +300,9 @@ describe('log-search routes', () => {
       const req = http.get(
         {
           port,
-          path: `/api/log-search/v1/tail?q=${encodeURIComponent('level:error')}`,
+          path: `/api/log-search/v1/tail?q=${encodeURIComponent(
+            'level:error',
+          )}`,
           headers: { authorization: bearer('bob') },
         },
         res => {
@@ -272,11 +332,20 @@ describe('log-search routes', () => {
       .split('\n\n')
       .filter(frame => frame.startsWith('event: log'));
     expect(frames).toHaveLength(1);
-    const data = JSON.parse(frames[0].split('\n').find(l => l.startsWith('data: '))!.slice(6));
-    expect(data).toMatchObject({ message: 'upstream timeout calling ledger', severity: 'error' });
+    const data = JSON.parse(
+      frames[0]
+        .split('\n')
+        .find(l => l.startsWith('data: '))!
+        .slice(6),
+    );
+    expect(data).toMatchObject({
+      message: 'upstream timeout calling ledger',
+      severity: 'error',
+    });
 
     await env.stop();
-    for (let i = 0; i < 50 && !ended; i++) await new Promise(r => setTimeout(r, 20));
+    for (let i = 0; i < 50 && !ended; i++)
+      await new Promise(r => setTimeout(r, 20));
     expect(ended).toBe(true);
     env = await startLogSearchBackend();
   });
@@ -285,7 +354,11 @@ describe('log-search routes', () => {
     const created = await api()
       .post('/api/log-search/v1/saved-searches')
       .set('authorization', bearer('bob'))
-      .send({ name: 'payment timeouts', query: 'service:payments AND timeout', range: '24h' });
+      .send({
+        name: 'payment timeouts',
+        query: 'service:payments AND timeout',
+        range: '24h',
+      });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       name: 'payment timeouts',
@@ -293,15 +366,25 @@ describe('log-search routes', () => {
       range: '24h',
     });
     expect(
-      (await api().get('/api/log-search/v1/saved-searches').set('authorization', bearer('bob'))).body.items,
+      (
+        await api()
+          .get('/api/log-search/v1/saved-searches')
+          .set('authorization', bearer('bob'))
+      ).body.items,
     ).toHaveLength(1);
     expect(
-      (await api().get('/api/log-search/v1/saved-searches').set('authorization', bearer('carol'))).body.items,
+      (
+        await api()
+          .get('/api/log-search/v1/saved-searches')
+          .set('authorization', bearer('carol'))
+      ).body.items,
     ).toEqual([]);
     expect(
-      (await api()
-        .delete(`/api/log-search/v1/saved-searches/${created.body.id}`)
-        .set('authorization', bearer('carol'))).status,
+      (
+        await api()
+          .delete(`/api/log-search/v1/saved-searches/${created.body.id}`)
+          .set('authorization', bearer('carol'))
+      ).status,
     ).toBe(404);
 
     const bad = await api()
@@ -314,12 +397,16 @@ describe('log-search routes', () => {
       .post('/api/log-search/v1/saved-searches')
       .set('authorization', bearer('bob'))
       .send({ query: 'x', owner: 'user:default/alice' });
-    expect(unnamed.body.error.message).toMatch(/name: Required; .*unknown field owner/);
+    expect(unnamed.body.error.message).toMatch(
+      /name: Required; .*unknown field owner/,
+    );
 
     expect(
-      (await api()
-        .delete(`/api/log-search/v1/saved-searches/${created.body.id}`)
-        .set('authorization', bearer('bob'))).status,
+      (
+        await api()
+          .delete(`/api/log-search/v1/saved-searches/${created.body.id}`)
+          .set('authorization', bearer('bob'))
+      ).status,
     ).toBe(204);
   });
 

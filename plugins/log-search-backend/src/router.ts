@@ -5,7 +5,11 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { CustomErrorBase, InputError, NotAllowedError } from '@backstage/errors';
+import {
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   type BasicPermission,
@@ -68,7 +72,11 @@ const savedSearchBody = z
   })
   .strict();
 
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, what: string): T {
+function parse<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  value: unknown,
+  what: string,
+): T {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map(
@@ -87,7 +95,9 @@ async function allowed(
   credentials: BackstageCredentials,
   permission: BasicPermission,
 ): Promise<boolean> {
-  const [decision] = await permissions.authorize([{ permission }], { credentials });
+  const [decision] = await permissions.authorize([{ permission }], {
+    credentials,
+  });
   return decision.result === AuthorizeResult.ALLOW;
 }
 
@@ -103,7 +113,11 @@ function explainBodyErrors(): ErrorRequestHandler {
       return;
     }
     if (error?.type === 'entity.parse.failed') {
-      next(new InputError(`Invalid request: body: not valid JSON (${error.message})`));
+      next(
+        new InputError(
+          `Invalid request: body: not valid JSON (${error.message})`,
+        ),
+      );
       return;
     }
     if (error?.type === 'encoding.unsupported') {
@@ -118,16 +132,24 @@ function explainBodyErrors(): ErrorRequestHandler {
  * `/api/log-search`: ingest (JSON lines, OTLP/HTTP JSON), search, histogram,
  * live tail and saved searches, as `log-search-common`'s api.ts describes.
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, permissions, search, savedSearches } = options;
   const router = Router();
 
   /** Services may send; users need `log-search.events.create`. */
   async function ingestCredentials(req: Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     if (
       credentials.principal.type === 'user' &&
-      !(await allowed(permissions, credentials, logSearchEventsCreatePermission))
+      !(await allowed(
+        permissions,
+        credentials,
+        logSearchEventsCreatePermission,
+      ))
     ) {
       throw new NotAllowedError(
         `You need the ${logSearchEventsCreatePermission.name} permission to send log events`,
@@ -136,9 +158,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return credentials;
   }
 
-  async function readCredentials(req: Request, allow: Array<'user' | 'service'> = ['user', 'service']) {
+  async function readCredentials(
+    req: Request,
+    allow: Array<'user' | 'service'> = ['user', 'service'],
+  ) {
     const credentials = await httpAuth.credentials(req, { allow });
-    if (!(await allowed(permissions, credentials, logSearchEventsReadPermission))) {
+    if (
+      !(await allowed(permissions, credentials, logSearchEventsReadPermission))
+    ) {
       throw new NotAllowedError(
         `You need the ${logSearchEventsReadPermission.name} permission to read log events`,
       );
@@ -173,7 +200,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       }
       if (!type.includes('json')) {
         throw new UnsupportedMediaTypeError(
-          `Content-Type '${type || 'none'}' is not OTLP/JSON; send application/json`,
+          `Content-Type '${
+            type || 'none'
+          }' is not OTLP/JSON; send application/json`,
         );
       }
       next();
@@ -191,9 +220,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         partialSuccess: {
           // int64 in OTLP's JSON encoding is a decimal string.
           rejectedLogRecords: String(result.rejected.length),
-          errorMessage: `${result.rejected.length} log record(s) rejected: ${shown
+          errorMessage: `${
+            result.rejected.length
+          } log record(s) rejected: ${shown
             .map(r => `record ${r.line}: ${r.reason}`)
-            .join('; ')}${result.rejected.length > shown.length ? '; ...' : ''}`,
+            .join('; ')}${
+            result.rejected.length > shown.length ? '; ...' : ''
+          }`,
         },
       });
     },
@@ -219,7 +252,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/v1/tail', async (req, res) => {
     await readCredentials(req);
-    const params = parse(searchParams.pick({ q: true }), req.query, 'tail parameters');
+    const params = parse(
+      searchParams.pick({ q: true }),
+      req.query,
+      'tail parameters',
+    );
     const query = search.parse(params.q ?? '');
     res.status(200);
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
@@ -229,7 +266,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.write(': tailing\n\n');
     const unsubscribe = search.tail.subscribe(query, events => {
       for (const event of events) {
-        res.write(`event: log\nid: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
+        res.write(
+          `event: log\nid: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`,
+        );
       }
     });
     const heartbeat = setInterval(
@@ -245,8 +284,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   const userRefOf = (credentials: BackstageCredentials) =>
-    (credentials as BackstageCredentials<{ type: 'user'; userEntityRef: string }>)
-      .principal.userEntityRef;
+    (
+      credentials as BackstageCredentials<{
+        type: 'user';
+        userEntityRef: string;
+      }>
+    ).principal.userEntityRef;
 
   router.get('/v1/saved-searches', async (req, res) => {
     const credentials = await readCredentials(req, ['user']);
@@ -256,13 +299,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(response);
   });
 
-  router.post('/v1/saved-searches', express.json({ limit: '64kb' }), async (req, res) => {
-    const credentials = await readCredentials(req, ['user']);
-    const body = parse(savedSearchBody, req.body, 'saved search');
-    // A search that cannot run is refused now rather than when it is opened.
-    search.parse(body.query);
-    res.status(201).json(await savedSearches.create(userRefOf(credentials), body));
-  });
+  router.post(
+    '/v1/saved-searches',
+    express.json({ limit: '64kb' }),
+    async (req, res) => {
+      const credentials = await readCredentials(req, ['user']);
+      const body = parse(savedSearchBody, req.body, 'saved search');
+      // A search that cannot run is refused now rather than when it is opened.
+      search.parse(body.query);
+      res
+        .status(201)
+        .json(await savedSearches.create(userRefOf(credentials), body));
+    },
+  );
 
   router.delete('/v1/saved-searches/:id', async (req, res) => {
     const credentials = await readCredentials(req, ['user']);

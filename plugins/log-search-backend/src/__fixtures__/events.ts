@@ -34,32 +34,51 @@ export function fixtureEvents(): LogEvent[] {
       entityRef: 'component:default/payments',
       severity: 'error',
       message: 'upstream timeout after 3000 ms calling ledger',
-      attributes: { 'http.status_code': 504, 'k8s.namespace.name': 'payments', region: 'eu-west-1' },
+      attributes: {
+        'http.status_code': 504,
+        'k8s.namespace.name': 'payments',
+        region: 'eu-west-1',
+      },
     }),
     event(2, {
       service: 'payments',
       entityRef: 'component:default/payments',
       severity: 'error',
       message: 'Connection timeout to postgres-primary',
-      attributes: { 'http.status_code': 500, 'k8s.namespace.name': 'payments', retry: true },
+      attributes: {
+        'http.status_code': 500,
+        'k8s.namespace.name': 'payments',
+        retry: true,
+      },
     }),
     event(3, {
       service: 'payments',
       severity: 'info',
       message: 'charge accepted for order 1042',
-      attributes: { 'http.status_code': 200, 'k8s.namespace.name': 'payments', amount: 42.5 },
+      attributes: {
+        'http.status_code': 200,
+        'k8s.namespace.name': 'payments',
+        amount: 42.5,
+      },
     }),
     event(4, {
       service: 'payments',
       severity: 'warn',
       message: 'slow query: timeouts may follow',
-      attributes: { 'http.status_code': '429', 'k8s.namespace.name': 'payments' },
+      attributes: {
+        'http.status_code': '429',
+        'k8s.namespace.name': 'payments',
+      },
     }),
     event(5, {
       service: 'checkout',
       severity: 'info',
       message: 'cart checked out in 120 ms',
-      attributes: { 'http.status_code': 201, 'k8s.namespace.name': 'shop', 'user.name': 'alice' },
+      attributes: {
+        'http.status_code': 201,
+        'k8s.namespace.name': 'shop',
+        'user.name': 'alice',
+      },
     }),
     event(6, {
       service: 'checkout',
@@ -70,7 +89,8 @@ export function fixtureEvents(): LogEvent[] {
     event(7, {
       source: 'jsonl',
       severity: 'info',
-      message: 'delete secrets/db-password by system:serviceaccount:ci:deployer',
+      message:
+        'delete secrets/db-password by system:serviceaccount:ci:deployer',
       attributes: {
         verb: 'delete',
         'objectRef.resource': 'secrets',
@@ -80,7 +100,8 @@ export function fixtureEvents(): LogEvent[] {
     }),
     event(8, {
       severity: 'warn',
-      message: 'ConsoleLogin on signin.amazonaws.com by arn:aws:iam::123456789012:user/mallory (Failed authentication)',
+      message:
+        'ConsoleLogin on signin.amazonaws.com by arn:aws:iam::123456789012:user/mallory (Failed authentication)',
       attributes: {
         eventSource: 'signin.amazonaws.com',
         eventName: 'ConsoleLogin',
@@ -94,7 +115,12 @@ export function fixtureEvents(): LogEvent[] {
       source: 'audit',
       severity: 'warn',
       message: 'tool kubernetes.delete_pod deny for user:default/bob',
-      attributes: { kind: 'tool', decision: 'deny', actor: 'user:default/bob', 'findings.SECRET:aws-access-key': 1 },
+      attributes: {
+        kind: 'tool',
+        decision: 'deny',
+        actor: 'user:default/bob',
+        'findings.SECRET:aws-access-key': 1,
+      },
     }),
     event(30, {
       service: 'payments',

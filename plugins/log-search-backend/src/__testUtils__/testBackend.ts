@@ -10,7 +10,10 @@ import {
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DefaultEventsService, eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  DefaultEventsService,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
 import {
   AuthorizeResult,
   isPermission,
@@ -34,7 +37,11 @@ export const CATALOG: Entity[] = [
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name: 'payments', namespace: 'default' },
-    spec: { type: 'service', lifecycle: 'production', owner: 'group:default/payments-team' },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/payments-team',
+    },
   },
 ];
 
@@ -53,10 +60,20 @@ const permissionsFactory = createServiceFactory({
         if (principal.type !== 'user') return { result: AuthorizeResult.ALLOW };
         const user = principal.userEntityRef as string;
         if (isPermission(permission, logSearchEventsCreatePermission)) {
-          return { result: user === 'user:default/alice' ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+          return {
+            result:
+              user === 'user:default/alice'
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          };
         }
         if (isPermission(permission, logSearchEventsReadPermission)) {
-          return { result: user === 'user:default/mallory' ? AuthorizeResult.DENY : AuthorizeResult.ALLOW };
+          return {
+            result:
+              user === 'user:default/mallory'
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          };
         }
         return { result: AuthorizeResult.DENY };
       });
@@ -119,9 +136,15 @@ export async function startLogSearchBackend(
       recorder,
       permissionsFactory,
       catalogServiceMock.factory({ entities: CATALOG }),
-      createServiceFactory({ service: eventsServiceRef, deps: {}, factory: () => events }),
+      createServiceFactory({
+        service: eventsServiceRef,
+        deps: {},
+        factory: () => events,
+      }),
       mockServices.rootConfig.factory({
-        data: { logSearch: { ingest: { maxBodyBytes: 64 * 1024 }, ...options.config } },
+        data: {
+          logSearch: { ingest: { maxBodyBytes: 64 * 1024 }, ...options.config },
+        },
       }),
       ...(options.features ?? []),
     ],

@@ -179,9 +179,13 @@ export function normaliseAttributes(
     out[rename ? key.replace(rename[0], rename[1]) : key] = value;
   }
   // AWS CloudTrail records: the region and account as OpenTelemetry's cloud.*.
-  if (typeof out.eventSource === 'string' && out.eventSource.endsWith('.amazonaws.com')) {
+  if (
+    typeof out.eventSource === 'string' &&
+    out.eventSource.endsWith('.amazonaws.com')
+  ) {
     out['cloud.provider'] ??= 'aws';
-    if (typeof out.awsRegion === 'string') out['cloud.region'] ??= out.awsRegion;
+    if (typeof out.awsRegion === 'string')
+      out['cloud.region'] ??= out.awsRegion;
     if (typeof out.recipientAccountId === 'string') {
       out['cloud.account.id'] ??= out.recipientAccountId;
     }

@@ -18,7 +18,12 @@ describe('parseJsonLines', () => {
     expect(rejected).toEqual([
       { line: 2, reason: expect.stringMatching(/^not valid JSON: /) },
       { line: 4, reason: 'expected a JSON object, got an array' },
-      { line: 5, reason: expect.stringMatching(/^time: "yesterday-ish" is not a timestamp/) },
+      {
+        line: 5,
+        reason: expect.stringMatching(
+          /^time: "yesterday-ish" is not a timestamp/,
+        ),
+      },
       { line: 7, reason: 'the object has no fields' },
     ]);
     expect(events).toEqual([
@@ -46,9 +51,14 @@ describe('parseJsonLines', () => {
   });
 
   it('reads Fluent Bit json arrays', () => {
-    const { events, rejected } = parseJsonLines('[{"log":"a"},"b",{"log":"c"}]', NOW);
+    const { events, rejected } = parseJsonLines(
+      '[{"log":"a"},"b",{"log":"c"}]',
+      NOW,
+    );
     expect(events.map(e => e.message)).toEqual(['a', 'c']);
-    expect(rejected).toEqual([{ line: 2, reason: 'expected a JSON object, got string' }]);
+    expect(rejected).toEqual([
+      { line: 2, reason: 'expected a JSON object, got string' },
+    ]);
   });
 
   it('describes CloudTrail and Kubernetes audit records and maps cloud fields', () => {
@@ -60,7 +70,10 @@ describe('parseJsonLines', () => {
           eventName: 'CreateAccessKey',
           awsRegion: 'eu-west-1',
           recipientAccountId: '123456789012',
-          userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/mallory' },
+          userIdentity: {
+            type: 'IAMUser',
+            arn: 'arn:aws:iam::123456789012:user/mallory',
+          },
           errorCode: 'AccessDenied',
         }),
         JSON.stringify({
@@ -78,7 +91,8 @@ describe('parseJsonLines', () => {
     expect(events[0]).toMatchObject({
       timestamp: Date.parse('2026-11-26T09:00:00Z'),
       severity: 'warn',
-      message: 'CreateAccessKey on iam.amazonaws.com by arn:aws:iam::123456789012:user/mallory (AccessDenied)',
+      message:
+        'CreateAccessKey on iam.amazonaws.com by arn:aws:iam::123456789012:user/mallory (AccessDenied)',
       attributes: {
         eventName: 'CreateAccessKey',
         'userIdentity.arn': 'arn:aws:iam::123456789012:user/mallory',

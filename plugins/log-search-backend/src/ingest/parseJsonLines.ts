@@ -16,7 +16,11 @@ import {
 /** Keys read as the event's time, first present wins; removed from attributes. */
 const TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', 'date'];
 /** Domain timestamps (CloudTrail, Kubernetes audit): used, and kept. */
-const DOMAIN_TIME_KEYS = ['eventTime', 'requestReceivedTimestamp', 'stageTimestamp'];
+const DOMAIN_TIME_KEYS = [
+  'eventTime',
+  'requestReceivedTimestamp',
+  'stageTimestamp',
+];
 const MESSAGE_KEYS = ['message', 'msg', 'log', 'body'];
 const SEVERITY_KEYS = [
   'level',
@@ -59,15 +63,22 @@ function asText(value: JsonValue | undefined): string | undefined {
 
 /** A line for records that carry no message: Kubernetes audit and CloudTrail. */
 function describe(attributes: Record<string, JsonValue>): string {
-  if (typeof attributes.verb === 'string' && 'objectRef.resource' in attributes) {
-    const object = [attributes['objectRef.resource'], attributes['objectRef.name']]
+  if (
+    typeof attributes.verb === 'string' &&
+    'objectRef.resource' in attributes
+  ) {
+    const object = [
+      attributes['objectRef.resource'],
+      attributes['objectRef.name'],
+    ]
       .filter(Boolean)
       .join('/');
     const user = attributes['user.username'];
     return `${attributes.verb} ${object}${user ? ` by ${user}` : ''}`;
   }
   if (typeof attributes.eventName === 'string' && attributes.eventSource) {
-    const who = attributes['userIdentity.arn'] ?? attributes['userIdentity.type'];
+    const who =
+      attributes['userIdentity.arn'] ?? attributes['userIdentity.type'];
     const error = attributes.errorCode ? ` (${attributes.errorCode})` : '';
     return `${attributes.eventName} on ${attributes.eventSource}${
       who ? ` by ${who}` : ''
@@ -96,9 +107,10 @@ export function parseRecord(
   now: number,
 ): ParsedEvent {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-    throw new RecordError(
-      `expected a JSON object, got ${Array.isArray(record) ? 'an array' : typeof record === 'object' ? 'null' : typeof record}`,
-    );
+    let got: string = typeof record;
+    if (record === null) got = 'null';
+    if (Array.isArray(record)) got = 'an array';
+    throw new RecordError(`expected a JSON object, got ${got}`);
   }
   const attributes = normaliseAttributes(
     flatten(record as Record<string, unknown>),
@@ -118,7 +130,9 @@ export function parseRecord(
     const parsed = parseTimestamp(time.value);
     if (parsed === undefined) {
       throw new RecordError(
-        `${time.key}: ${JSON.stringify(time.value)} is not a timestamp (ISO 8601, RFC 2822 or epoch seconds/ms/ns)`,
+        `${time.key}: ${JSON.stringify(
+          time.value,
+        )} is not a timestamp (ISO 8601, RFC 2822 or epoch seconds/ms/ns)`,
       );
     }
     timestamp = parsed;

@@ -27,9 +27,17 @@ describe('parseOtlpLogs', () => {
                     severityText: 'ERROR',
                     body: { stringValue: 'upstream timeout' },
                     attributes: [
-                      { key: 'http.response.status_code', value: { intValue: '504' } },
+                      {
+                        key: 'http.response.status_code',
+                        value: { intValue: '504' },
+                      },
                       { key: 'retry', value: { boolValue: true } },
-                      { key: 'tags', value: { arrayValue: { values: [{ stringValue: 'a' }] } } },
+                      {
+                        key: 'tags',
+                        value: {
+                          arrayValue: { values: [{ stringValue: 'a' }] },
+                        },
+                      },
                     ],
                     traceId: '5B8EFFF798038103D269B633813FC60C',
                     spanId: 'EEE19B7EC3C1B174',
@@ -40,7 +48,14 @@ describe('parseOtlpLogs', () => {
                       kvlistValue: {
                         values: [
                           { key: 'msg', value: { stringValue: 'structured' } },
-                          { key: 'user', value: { kvlistValue: { values: [{ key: 'id', value: { intValue: 7 } }] } } },
+                          {
+                            key: 'user',
+                            value: {
+                              kvlistValue: {
+                                values: [{ key: 'id', value: { intValue: 7 } }],
+                              },
+                            },
+                          },
                         ],
                       },
                     },
@@ -91,7 +106,10 @@ describe('parseOtlpLogs', () => {
             scopeLogs: [
               {
                 logRecords: [
-                  { timeUnixNano: 'yesterday', body: { stringValue: 'bad time' } },
+                  {
+                    timeUnixNano: 'yesterday',
+                    body: { stringValue: 'bad time' },
+                  },
                   { body: { stringValue: 'good one' } },
                   { severityNumber: 99, body: { stringValue: 'bad severity' } },
                   { traceId: 'xyz', body: { stringValue: 'bad trace' } },
@@ -104,25 +122,40 @@ describe('parseOtlpLogs', () => {
           },
           {
             resource: { attributes: 'nope' },
-            scopeLogs: [{ logRecords: [{ body: { stringValue: 'under a bad resource' } }] }],
+            scopeLogs: [
+              {
+                logRecords: [{ body: { stringValue: 'under a bad resource' } }],
+              },
+            ],
           },
           {
-            scopeLogs: [{ logRecords: [{ body: { stringValue: 'another good one' } }] }],
+            scopeLogs: [
+              { logRecords: [{ body: { stringValue: 'another good one' } }] },
+            ],
           },
         ],
       },
       NOW,
     );
-    expect(events.map(e => e.message)).toEqual(['good one', 'another good one']);
+    expect(events.map(e => e.message)).toEqual([
+      'good one',
+      'another good one',
+    ]);
     expect(events[1].timestamp).toBe(NOW);
     expect(rejected).toEqual([
-      { line: 1, reason: 'timeUnixNano: "yesterday" is not nanoseconds since the epoch' },
+      {
+        line: 1,
+        reason: 'timeUnixNano: "yesterday" is not nanoseconds since the epoch',
+      },
       { line: 3, reason: 'severityNumber: 99 is not an integer from 0 to 24' },
       { line: 4, reason: 'traceId: "xyz" is not 32 hex digits' },
       { line: 5, reason: 'attributes[0]: a key/value pair has no key' },
       { line: 6, reason: 'body: unknown AnyValue field mysteryValue' },
       { line: 7, reason: 'expected a LogRecord object' },
-      { line: 8, reason: 'resource.attributes: expected a list of key/value pairs' },
+      {
+        line: 8,
+        reason: 'resource.attributes: expected a list of key/value pairs',
+      },
     ]);
   });
 

@@ -23,20 +23,27 @@ function anyValue(value: unknown, where: string): JsonValue {
   if ('intValue' in v) {
     const n = Number(v.intValue);
     if (!Number.isInteger(n)) {
-      throw new RecordError(`${where}: intValue ${JSON.stringify(v.intValue)} is not an integer`);
+      throw new RecordError(
+        `${where}: intValue ${JSON.stringify(v.intValue)} is not an integer`,
+      );
     }
     return n;
   }
   if ('doubleValue' in v) {
     const n = Number(v.doubleValue);
     if (Number.isNaN(n)) {
-      throw new RecordError(`${where}: doubleValue ${JSON.stringify(v.doubleValue)} is not a number`);
+      throw new RecordError(
+        `${where}: doubleValue ${JSON.stringify(
+          v.doubleValue,
+        )} is not a number`,
+      );
     }
     return n;
   }
   if ('bytesValue' in v) return String(v.bytesValue);
   if ('arrayValue' in v) {
-    const values = (v.arrayValue as { values?: unknown[] } | null)?.values ?? [];
+    const values =
+      (v.arrayValue as { values?: unknown[] } | null)?.values ?? [];
     return values.map((item, i) => anyValue(item, `${where}[${i}]`));
   }
   if ('kvlistValue' in v) {
@@ -67,9 +74,16 @@ function keyValues(list: unknown, where: string): { [key: string]: JsonValue } {
   return out;
 }
 
-function hexId(value: unknown, length: number, name: string): string | undefined {
+function hexId(
+  value: unknown,
+  length: number,
+  name: string,
+): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || !new RegExp(`^[0-9a-fA-F]{${length}}$`).test(value)) {
+  if (
+    typeof value !== 'string' ||
+    !new RegExp(`^[0-9a-fA-F]{${length}}$`).test(value)
+  ) {
     throw new RecordError(
       `${name}: ${JSON.stringify(value)} is not ${length} hex digits`,
     );
@@ -117,7 +131,11 @@ function parseLogRecord(
   const bodyFields: Record<string, JsonValue> = {};
   if (typeof body === 'string') {
     message = body;
-  } else if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+  } else if (
+    body !== null &&
+    typeof body === 'object' &&
+    !Array.isArray(body)
+  ) {
     // A structured body is the log itself: its fields become attributes.
     Object.assign(bodyFields, flatten(body));
     const text = bodyFields.message ?? bodyFields.msg;
@@ -140,7 +158,9 @@ function parseLogRecord(
       r.severityNumber > 24)
   ) {
     throw new RecordError(
-      `severityNumber: ${JSON.stringify(r.severityNumber)} is not an integer from 0 to 24`,
+      `severityNumber: ${JSON.stringify(
+        r.severityNumber,
+      )} is not an integer from 0 to 24`,
     );
   }
   const severity =
@@ -196,7 +216,8 @@ export function parseOtlpLogs(body: unknown, now = Date.now()): ParsedBatch {
   }
   const batch: ParsedBatch = { events: [], rejected: [] };
   let index = 0;
-  for (const resourceLogs of (body as { resourceLogs: unknown[] }).resourceLogs) {
+  for (const resourceLogs of (body as { resourceLogs: unknown[] })
+    .resourceLogs) {
     const rl = (resourceLogs ?? {}) as Record<string, unknown>;
     const scopeLogsList = Array.isArray(rl.scopeLogs) ? rl.scopeLogs : [];
     let resource: Record<string, JsonValue> | undefined;
@@ -204,7 +225,8 @@ export function parseOtlpLogs(body: unknown, now = Date.now()): ParsedBatch {
     try {
       resource = flatten(
         keyValues(
-          (rl.resource as { attributes?: unknown } | undefined)?.attributes ?? [],
+          (rl.resource as { attributes?: unknown } | undefined)?.attributes ??
+            [],
           'resource.attributes',
         ),
       );
@@ -220,7 +242,9 @@ export function parseOtlpLogs(body: unknown, now = Date.now()): ParsedBatch {
         try {
           const s = (sl.scope ?? {}) as Record<string, unknown>;
           scope = {
-            ...(typeof s.name === 'string' && s.name ? { 'otel.scope.name': s.name } : {}),
+            ...(typeof s.name === 'string' && s.name
+              ? { 'otel.scope.name': s.name }
+              : {}),
             ...(typeof s.version === 'string' && s.version
               ? { 'otel.scope.version': s.version }
               : {}),

@@ -68,10 +68,12 @@ export function matchEvent(node: QueryNode, event: LogEvent): boolean {
           : raw;
       if (typeof value !== 'number') return false;
       if (node.min !== undefined) {
-        if (node.minInclusive ? value < node.min : value <= node.min) return false;
+        if (node.minInclusive ? value < node.min : value <= node.min)
+          return false;
       }
       if (node.max !== undefined) {
-        if (node.maxInclusive ? value > node.max : value >= node.max) return false;
+        if (node.maxInclusive ? value > node.max : value >= node.max)
+          return false;
       }
       return true;
     }

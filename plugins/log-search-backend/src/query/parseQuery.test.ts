@@ -12,11 +12,23 @@ function syntaxError(query: string): QuerySyntaxError {
 
 describe('parseQuery', () => {
   it('reads fields, words, phrases and booleans', () => {
-    expect(parseQuery('service:payments AND level:error AND "timeout"')).toEqual({
+    expect(
+      parseQuery('service:payments AND level:error AND "timeout"'),
+    ).toEqual({
       type: 'and',
       children: [
-        { type: 'term', field: { kind: 'column', column: 'service' }, value: 'payments', wildcard: false },
-        { type: 'term', field: { kind: 'column', column: 'severity' }, value: 'error', wildcard: false },
+        {
+          type: 'term',
+          field: { kind: 'column', column: 'service' },
+          value: 'payments',
+          wildcard: false,
+        },
+        {
+          type: 'term',
+          field: { kind: 'column', column: 'severity' },
+          value: 'error',
+          wildcard: false,
+        },
         { type: 'text', value: 'timeout', mode: 'words' },
       ],
     });
@@ -50,11 +62,30 @@ describe('parseQuery', () => {
       value: 'pay*',
       wildcard: true,
     });
-    expect(parseQuery('level:>=warn')).toMatchObject({ type: 'range', min: 3, minInclusive: true });
-    expect(parseQuery('latency_ms:<250')).toMatchObject({ type: 'range', max: 250, maxInclusive: false });
-    expect(parseQuery('traceId:*')).toEqual({ type: 'exists', field: { kind: 'column', column: 'traceId' } });
-    expect(parseQuery('time*')).toEqual({ type: 'text', value: 'time', mode: 'prefix' });
-    expect(parseQuery('"port 5432"')).toEqual({ type: 'text', value: 'port 5432', mode: 'words' });
+    expect(parseQuery('level:>=warn')).toMatchObject({
+      type: 'range',
+      min: 3,
+      minInclusive: true,
+    });
+    expect(parseQuery('latency_ms:<250')).toMatchObject({
+      type: 'range',
+      max: 250,
+      maxInclusive: false,
+    });
+    expect(parseQuery('traceId:*')).toEqual({
+      type: 'exists',
+      field: { kind: 'column', column: 'traceId' },
+    });
+    expect(parseQuery('time*')).toEqual({
+      type: 'text',
+      value: 'time',
+      mode: 'prefix',
+    });
+    expect(parseQuery('"port 5432"')).toEqual({
+      type: 'text',
+      value: 'port 5432',
+      mode: 'words',
+    });
     expect(parseQuery('code:"503"')).toMatchObject({ value: '503' });
     expect(parseQuery('code:503')).toMatchObject({ value: 503 });
     expect(parseQuery('')).toEqual({ type: 'all' });
@@ -66,12 +97,20 @@ describe('parseQuery', () => {
     expect(unclosed.position).toBe(33);
 
     const stray = syntaxError('service:payments AND ) level:error');
-    expect(stray.message).toMatch(/^Query syntax error at position 22 \(near '\) level:erro'\)/);
+    expect(stray.message).toMatch(
+      /^Query syntax error at position 22 \(near '\) level:erro'\)/,
+    );
     expect(stray.position).toBe(21);
 
-    expect(syntaxError('level:loud').message).toMatch(/position 7 .*'loud' is not a level/);
-    expect(syntaxError('status:>=high').message).toMatch(/'high' is not a number/);
-    expect(syntaxError('service:/pay.*/').message).toMatch(/regular expressions are not supported/);
+    expect(syntaxError('level:loud').message).toMatch(
+      /position 7 .*'loud' is not a level/,
+    );
+    expect(syntaxError('status:>=high').message).toMatch(
+      /'high' is not a number/,
+    );
+    expect(syntaxError('service:/pay.*/').message).toMatch(
+      /regular expressions are not supported/,
+    );
     expect(syntaxError('service:[1 TO 5]').message).toMatch(/service is text/);
     expect(syntaxError('a'.repeat(5000)).message).toMatch(/longer than 4096/);
   });

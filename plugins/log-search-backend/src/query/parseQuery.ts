@@ -5,12 +5,7 @@ import {
   SyntaxError as LiqeSyntaxError,
   type LiqeQuery,
 } from 'liqe';
-import {
-  EventColumn,
-  FieldRef,
-  QueryNode,
-  SEVERITY_RANK,
-} from './ast';
+import { EventColumn, FieldRef, QueryNode, SEVERITY_RANK } from './ast';
 
 /** A query the parser could not read; the message says where. */
 export class QuerySyntaxError extends InputError {
@@ -48,7 +43,10 @@ const MAX_QUERY_LENGTH = 4096;
 function fail(query: string, position: number, what: string): never {
   const at = Math.max(0, Math.min(position, query.length));
   throw new QuerySyntaxError(
-    `Query syntax error at position ${at + 1} (${describeAt(query, at)}): ${what}`,
+    `Query syntax error at position ${at + 1} (${describeAt(
+      query,
+      at,
+    )}): ${what}`,
     at,
   );
 }
@@ -77,7 +75,11 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
  */
 export function parseQuery(query: string): QueryNode {
   if (query.length > MAX_QUERY_LENGTH) {
-    fail(query, MAX_QUERY_LENGTH, `the query is longer than ${MAX_QUERY_LENGTH} characters`);
+    fail(
+      query,
+      MAX_QUERY_LENGTH,
+      `the query is longer than ${MAX_QUERY_LENGTH} characters`,
+    );
   }
   if (query.trim() === '' || query.trim() === '*') return { type: 'all' };
   let ast: LiqeQuery;
@@ -88,7 +90,11 @@ export function parseQuery(query: string): QueryNode {
       fail(query, error.offset, 'unexpected character');
     }
     // liqe finds no parse when the query stops early (`service:`, `(a OR`).
-    fail(query, query.length, 'the query ends too early (an unclosed parenthesis or quote, or an operator without its operand?)');
+    fail(
+      query,
+      query.length,
+      'the query ends too early (an unclosed parenthesis or quote, or an operator without its operand?)',
+    );
   }
   return convert(ast, query);
 }
@@ -101,9 +107,10 @@ function convert(node: LiqeQuery, query: string): QueryNode {
       return { type: 'not', child: convert(node.operand, query) };
     case 'LogicalExpression': {
       const type = node.operator.operator === 'OR' ? 'or' : 'and';
-      const children = [convert(node.left, query), convert(node.right, query)].flatMap(
-        child => (child.type === type ? child.children : [child]),
-      );
+      const children = [
+        convert(node.left, query),
+        convert(node.right, query),
+      ].flatMap(child => (child.type === type ? child.children : [child]));
       return { type, children };
     }
     case 'Tag':
@@ -115,24 +122,41 @@ function convert(node: LiqeQuery, query: string): QueryNode {
   }
 }
 
-function convertTag(tag: Extract<LiqeQuery, { type: 'Tag' }>, query: string): QueryNode {
+function convertTag(
+  tag: Extract<LiqeQuery, { type: 'Tag' }>,
+  query: string,
+): QueryNode {
   const { expression, operator } = tag;
   const start = tag.location.start;
   const implicit = tag.field.type === 'ImplicitField';
   const name = tag.field.type === 'Field' ? tag.field.name : '';
-  if (name.includes('"')) fail(query, start, 'a field name cannot contain a double quote');
+  if (name.includes('"'))
+    fail(query, start, 'a field name cannot contain a double quote');
   const field = implicit ? 'message' : fieldRef(name);
 
   if (expression.type === 'RegexExpression') {
-    fail(query, expression.location.start, 'regular expressions are not supported; use * and ? wildcards');
+    fail(
+      query,
+      expression.location.start,
+      'regular expressions are not supported; use * and ? wildcards',
+    );
   }
   if (expression.type === 'EmptyExpression') {
     fail(query, expression.location.start, `the field ${name} has no value`);
   }
   if (expression.type === 'RangeExpression') {
-    if (field === 'message') fail(query, start, 'a range needs a field (status:[500 TO 599])');
+    if (field === 'message')
+      fail(query, start, 'a range needs a field (status:[500 TO 599])');
     const { range } = expression;
-    return rangeNode(field, range.min, range.max, range.minInclusive, range.maxInclusive, query, start);
+    return rangeNode(
+      field,
+      range.min,
+      range.max,
+      range.minInclusive,
+      range.maxInclusive,
+      query,
+      start,
+    );
   }
 
   const quoted = expression.quoted;
@@ -140,7 +164,8 @@ function convertTag(tag: Extract<LiqeQuery, { type: 'Tag' }>, query: string): Qu
   // Bare words have no operator.
   const op = operator?.operator ?? ':';
   if (op !== ':' && op !== ':=') {
-    if (field === 'message') fail(query, start, 'a comparison needs a field (status:>=500)');
+    if (field === 'message')
+      fail(query, start, 'a comparison needs a field (status:>=500)');
     const bound = rangeBound(field, raw, query, expression.location.start);
     switch (op) {
       case ':>':
@@ -154,7 +179,8 @@ function convertTag(tag: Extract<LiqeQuery, { type: 'Tag' }>, query: string): Qu
     }
   }
 
-  if (raw === null) fail(query, expression.location.start, 'null is not a value to search for');
+  if (raw === null)
+    fail(query, expression.location.start, 'null is not a value to search for');
   const value = raw;
   if (field === 'message') {
     const text = String(value);
@@ -182,11 +208,18 @@ function convertTag(tag: Extract<LiqeQuery, { type: 'Tag' }>, query: string): Qu
   }
   const wildcard = !quoted && typeof value === 'string' && hasWildcard(value);
   const typed =
-    !quoted && typeof value === 'string' && NUMBER.test(value) ? Number(value) : value;
+    !quoted && typeof value === 'string' && NUMBER.test(value)
+      ? Number(value)
+      : value;
   return { type: 'term', field, value: typed, wildcard };
 }
 
-function rangeBound(field: FieldRef, raw: unknown, query: string, at: number): number {
+function rangeBound(
+  field: FieldRef,
+  raw: unknown,
+  query: string,
+  at: number,
+): number {
   if (field.kind === 'column' && field.column === 'severity') {
     const severity = normaliseSeverity(String(raw));
     if (!severity) fail(query, at, `'${raw}' is not a level`);
@@ -207,7 +240,11 @@ function rangeNode(
   at: number,
 ): QueryNode {
   if (field.kind === 'column' && field.column !== 'severity') {
-    fail(query, at, `${field.column} is text; ranges work on numbers and on the level`);
+    fail(
+      query,
+      at,
+      `${field.column} is text; ranges work on numbers and on the level`,
+    );
   }
   return {
     type: 'range',

@@ -51,7 +51,11 @@ export function parseTimeRange(
   };
   if (range.from >= range.to) {
     throw new InputError(
-      `from (${new Date(range.from).toISOString()}) must be before to (${new Date(range.to).toISOString()})`,
+      `from (${new Date(
+        range.from,
+      ).toISOString()}) must be before to (${new Date(
+        range.to,
+      ).toISOString()})`,
     );
   }
   return range;
@@ -59,12 +63,15 @@ export function parseTimeRange(
 
 /** Bucket widths a histogram picks from: round numbers people read easily. */
 const INTERVALS = [
-  1_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000,
-  3_600_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 604_800_000,
+  1_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000,
+  10_800_000, 21_600_000, 43_200_000, 86_400_000, 604_800_000,
 ];
 
 /** The smallest round interval that covers the range in at most `buckets`. */
 export function histogramInterval(range: TimeRange, buckets: number): number {
   const wanted = (range.to - range.from) / Math.max(buckets, 1);
-  return INTERVALS.find(i => i >= wanted) ?? Math.ceil(wanted / 86_400_000) * 86_400_000;
+  return (
+    INTERVALS.find(i => i >= wanted) ??
+    Math.ceil(wanted / 86_400_000) * 86_400_000
+  );
 }

@@ -32,10 +32,13 @@ export async function openGeoIp(
   try {
     reader = await maxmind.open<CityResponse>(databasePath);
   } catch (error) {
-    logger.warn('the geo-IP database could not be opened; events get no geo fields', {
-      databasePath,
-      error: String(error),
-    });
+    logger.warn(
+      'the geo-IP database could not be opened; events get no geo fields',
+      {
+        databasePath,
+        error: String(error),
+      },
+    );
     return undefined;
   }
   return {
@@ -50,7 +53,8 @@ export async function openGeoIp(
         if (found.country?.iso_code) {
           attributes['geo.country_iso_code'] = found.country.iso_code;
         }
-        if (found.city?.names?.en) attributes['geo.city_name'] = found.city.names.en;
+        if (found.city?.names?.en)
+          attributes['geo.city_name'] = found.city.names.en;
         if (found.location) {
           attributes['geo.location.lat'] = found.location.latitude;
           attributes['geo.location.lon'] = found.location.longitude;

@@ -1,7 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import type { IngestResponse, LogEvent } from '@pilothouse/plugin-log-search-common';
+import type {
+  IngestResponse,
+  LogEvent,
+} from '@pilothouse/plugin-log-search-common';
 import type { LogEventProcessor } from '@pilothouse/plugin-log-search-node';
 import type { ParsedBatch } from '../ingest/parseJsonLines';
 import type { ParsedEvent } from '../ingest/normalize';
@@ -9,6 +12,22 @@ import type { LogStore } from '../stores/LogStore';
 import type { EntityMapper } from './EntityMapper';
 import type { GeoIp } from './GeoIp';
 import type { LiveTail } from './LiveTail';
+
+/**
+ * A UUID version 7 (RFC 9562): the arrival time in its first 48 bits, so
+ * ids of new events sort after older ones and index inserts stay local.
+ */
+export function timeOrderedId(now = Date.now()): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(now, 0, 6);
+  bytes[6] = (bytes[6] & 0x0f) | 0x70;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(
+    12,
+    16,
+  )}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /**
  * Parsed events to stored ones: ids, the catalog entity of their service,
@@ -41,7 +60,7 @@ export class IngestPipeline {
     return Promise.all(
       parsed.map(async event => {
         const stored: LogEvent = {
-          id: randomUUID(),
+          id: timeOrderedId(),
           timestamp: new Date(event.timestamp).toISOString(),
           observedAt,
           severity: event.severity,
@@ -51,7 +70,9 @@ export class IngestPipeline {
         };
         if (event.service) {
           stored.service = event.service;
-          const entityRef = await this.options.entities?.entityRefOf(event.service);
+          const entityRef = await this.options.entities?.entityRefOf(
+            event.service,
+          );
           if (entityRef) stored.entityRef = entityRef;
         }
         if (event.traceId) stored.traceId = event.traceId;

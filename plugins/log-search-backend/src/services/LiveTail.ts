@@ -9,7 +9,10 @@ type Listener = (events: LogEvent[]) => void;
  * match its query, in the order they were stored (this replica's ingest).
  */
 export class LiveTail {
-  private readonly listeners = new Set<{ query: QueryNode; listener: Listener }>();
+  private readonly listeners = new Set<{
+    query: QueryNode;
+    listener: Listener;
+  }>();
 
   subscribe(query: QueryNode, listener: Listener): () => void {
     const entry = { query, listener };

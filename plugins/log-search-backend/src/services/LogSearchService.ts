@@ -55,7 +55,10 @@ export class LogSearchService {
   ): Promise<HistogramResponse> {
     const query = parseQuery(params.q ?? '');
     const range = parseTimeRange(params.from, params.to);
-    const intervalMs = histogramInterval(range, params.buckets ?? DEFAULT_HISTOGRAM_BUCKETS);
+    const intervalMs = histogramInterval(
+      range,
+      params.buckets ?? DEFAULT_HISTOGRAM_BUCKETS,
+    );
     const found = new Map(
       (await this.store.histogram({ query, range, intervalMs })).map(b => [
         Date.parse(b.t),
@@ -68,7 +71,9 @@ export class LogSearchService {
       t < range.to;
       t += intervalMs
     ) {
-      buckets.push(found.get(t) ?? { t: new Date(t).toISOString(), count: 0, errors: 0 });
+      buckets.push(
+        found.get(t) ?? { t: new Date(t).toISOString(), count: 0, errors: 0 },
+      );
     }
     return {
       from: new Date(range.from).toISOString(),

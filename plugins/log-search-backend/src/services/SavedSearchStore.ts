@@ -58,6 +58,7 @@ export class SavedSearchStore {
   /** Deletes one of the owner's searches; another user's is not found. */
   async delete(owner: string, id: string): Promise<void> {
     const deleted = await this.knex(TABLE).where({ owner, id }).delete();
-    if (deleted === 0) throw new NotFoundError(`No saved search ${id} of yours`);
+    if (deleted === 0)
+      throw new NotFoundError(`No saved search ${id} of yours`);
   }
 }

@@ -30,12 +30,16 @@ export async function createLogStore(options: {
   logger: LoggerService;
 }): Promise<LogStore> {
   const { config, knex, logger } = options;
-  const kind = (config.getOptionalString('logSearch.store') ?? 'embedded') as StoreKind;
+  const kind = (config.getOptionalString('logSearch.store') ??
+    'embedded') as StoreKind;
   switch (kind) {
     case 'embedded':
       return new DatabaseLogStore(knex, logger);
     case 'opensearch':
-      return OpenSearchLogStore.fromConfig(config.getConfig('logSearch.opensearch'), logger);
+      return OpenSearchLogStore.fromConfig(
+        config.getConfig('logSearch.opensearch'),
+        logger,
+      );
     case 'loki':
       return LokiLogStore.fromConfig(config.getConfig('logSearch.loki'));
     default:

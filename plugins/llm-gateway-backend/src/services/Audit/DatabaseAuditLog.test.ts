@@ -379,11 +379,15 @@ describe('DatabaseAuditLog onAppend', () => {
         logger: mockServices.logger.mock(),
         onAppend: record => told.push(record),
       });
-      const appended = await log.append(entry({ decision: 'deny', kind: 'tool' }));
+      const appended = await log.append(
+        entry({ decision: 'deny', kind: 'tool' }),
+      );
       expect(told).toEqual([appended]);
       expect((await log.query({})).records).toEqual([appended]);
       // A refused entry is not told of.
-      await expect(log.append(entry({ actor: '' }))).rejects.toThrow(InputError);
+      await expect(log.append(entry({ actor: '' }))).rejects.toThrow(
+        InputError,
+      );
       expect(told).toHaveLength(1);
     },
   );

@@ -51,7 +51,9 @@ function numbersOf(events: LogEvent[]): number[] {
 }
 
 describe('DatabaseLogStore', () => {
-  async function storeWithFixtures(databaseId: Parameters<typeof databases.init>[0]) {
+  async function storeWithFixtures(
+    databaseId: Parameters<typeof databases.init>[0],
+  ) {
     const knex = await databases.init(databaseId);
     await migrate(knex);
     const store = new DatabaseLogStore(knex);
@@ -68,12 +70,27 @@ describe('DatabaseLogStore', () => {
       const { store, events } = await storeWithFixtures(databaseId);
       for (const [q, expected] of CASES) {
         const query = parseQuery(q);
-        const result = await store.search({ query, range: LAST_HOUR, limit: 50 });
-        expect({ q, found: numbersOf(result.events) }).toEqual({ q, found: expected });
-        expect({ q, total: result.total }).toEqual({ q, total: expected.length });
+        const result = await store.search({
+          query,
+          range: LAST_HOUR,
+          limit: 50,
+        });
+        expect({ q, found: numbersOf(result.events) }).toEqual({
+          q,
+          found: expected,
+        });
+        expect({ q, total: result.total }).toEqual({
+          q,
+          total: expected.length,
+        });
         // The live tail's in-memory matcher agrees with the store.
-        const inRange = events.filter(e => Date.parse(e.timestamp) >= LAST_HOUR.from);
-        expect({ q, tail: numbersOf(inRange.filter(e => matchEvent(query, e))) }).toEqual({
+        const inRange = events.filter(
+          e => Date.parse(e.timestamp) >= LAST_HOUR.from,
+        );
+        expect({
+          q,
+          tail: numbersOf(inRange.filter(e => matchEvent(query, e))),
+        }).toEqual({
           q,
           tail: expected,
         });
@@ -126,7 +143,12 @@ describe('DatabaseLogStore', () => {
       expect(new Set(seen).size).toBe(12);
       expect(seen).toEqual([...seen].sort().reverse());
       await expect(
-        store.search({ query: parseQuery(''), range: LAST_HOUR, limit: 3, cursor: 'garbage' }),
+        store.search({
+          query: parseQuery(''),
+          range: LAST_HOUR,
+          limit: 3,
+          cursor: 'garbage',
+        }),
       ).rejects.toThrow(/cursor/);
     },
   );
@@ -160,24 +182,70 @@ describe('DatabaseLogStore', () => {
     'deletes events by age and then by size, index included (%p)',
     async databaseId => {
       const { store } = await storeWithFixtures(databaseId);
-      const everything = { from: FIXTURE_NOW - 24 * 3_600_000, to: FIXTURE_NOW };
-      expect((await store.search({ query: parseQuery('timeout'), range: everything, limit: 50 })).total).toBe(3);
+      const everything = {
+        from: FIXTURE_NOW - 24 * 3_600_000,
+        to: FIXTURE_NOW,
+      };
+      expect(
+        (
+          await store.search({
+            query: parseQuery('timeout'),
+            range: everything,
+            limit: 50,
+          })
+        ).total,
+      ).toBe(3);
 
-      expect(await store.retain({ maxAgeMs: 60 * 60_000 }, FIXTURE_NOW)).toBe(1);
-      expect(numbersOf((await store.search({ query: parseQuery('timeout'), range: everything, limit: 50 })).events)).toEqual([1, 2]);
+      expect(await store.retain({ maxAgeMs: 60 * 60_000 }, FIXTURE_NOW)).toBe(
+        1,
+      );
+      expect(
+        numbersOf(
+          (
+            await store.search({
+              query: parseQuery('timeout'),
+              range: everything,
+              limit: 50,
+            })
+          ).events,
+        ),
+      ).toEqual([1, 2]);
 
       // Room for about a third: the first batch (1-5) arrived first, so it goes.
       const { bytes } = await store.stats();
-      const deleted = await store.retain({ maxBytes: Math.floor(bytes / 3) }, FIXTURE_NOW);
+      const deleted = await store.retain(
+        { maxBytes: Math.floor(bytes / 3) },
+        FIXTURE_NOW,
+      );
       expect(deleted).toBeGreaterThan(4);
-      const left = await store.search({ query: parseQuery(''), range: everything, limit: 50 });
+      const left = await store.search({
+        query: parseQuery(''),
+        range: everything,
+        limit: 50,
+      });
       expect(left.total).toBe(10 - deleted);
       expect(numbersOf(left.events).every(n => n > 5)).toBe(true);
-      expect((await store.search({ query: parseQuery('timeout'), range: everything, limit: 50 })).total).toBe(0);
+      expect(
+        (
+          await store.search({
+            query: parseQuery('timeout'),
+            range: everything,
+            limit: 50,
+          })
+        ).total,
+      ).toBe(0);
 
       // New events are indexed as before.
       await store.append([event(1, { message: 'timeout again' })]);
-      expect((await store.search({ query: parseQuery('timeout'), range: everything, limit: 50 })).total).toBe(1);
+      expect(
+        (
+          await store.search({
+            query: parseQuery('timeout'),
+            range: everything,
+            limit: 50,
+          })
+        ).total,
+      ).toBe(1);
     },
   );
 
@@ -187,10 +255,16 @@ describe('DatabaseLogStore', () => {
       const knex = await databases.init(databaseId);
       await migrate(knex);
       expect(await knex.schema.hasTable('log_events')).toBe(true);
-      await knex.migrate.down({ directory: migrationsDirectory, name: '20261126a_log_events.js' });
+      await knex.migrate.down({
+        directory: migrationsDirectory,
+        name: '20261126a_log_events.js',
+      });
       expect(await knex.schema.hasTable('log_events')).toBe(false);
       expect(await knex.schema.hasTable('log_saved_searches')).toBe(false);
-      await knex.migrate.up({ directory: migrationsDirectory, name: '20261126a_log_events.js' });
+      await knex.migrate.up({
+        directory: migrationsDirectory,
+        name: '20261126a_log_events.js',
+      });
       expect(await knex.schema.hasTable('log_events')).toBe(true);
     },
   );

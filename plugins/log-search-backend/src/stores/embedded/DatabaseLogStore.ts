@@ -85,7 +85,8 @@ function toRow(event: LogEvent): Omit<EventRow, 'seq'> {
     span_id: event.spanId ?? null,
     message: event.message,
     attributes,
-    bytes: Buffer.byteLength(event.message) + Buffer.byteLength(attributes) + 64,
+    bytes:
+      Buffer.byteLength(event.message) + Buffer.byteLength(attributes) + 64,
   };
 }
 
@@ -174,7 +175,10 @@ export class DatabaseLogStore implements LogStore {
     });
   }
 
-  private filtered(request: { query: LogSearchRequest['query']; range: LogSearchRequest['range'] }) {
+  private filtered(request: {
+    query: LogSearchRequest['query'];
+    range: LogSearchRequest['range'];
+  }) {
     const where = toSql(request.query, this.dialect);
     return this.knex(EVENTS)
       .where('ts', '>=', request.range.from)
@@ -186,13 +190,16 @@ export class DatabaseLogStore implements LogStore {
     let position: Position | undefined;
     if (request.cursor) {
       position = decodeCursor(request.cursor, isPosition);
-      if (!position) throw new InputError('cursor: not a cursor this search gave out');
+      if (!position)
+        throw new InputError('cursor: not a cursor this search gave out');
     }
     const page = this.filtered(request).select(SELECT_COLUMNS);
     if (position) {
       const [ts, seq] = position;
       page.andWhere(inner =>
-        inner.where('ts', '<', ts).orWhere(eq => eq.where('ts', ts).andWhere('seq', '<', seq)),
+        inner
+          .where('ts', '<', ts)
+          .orWhere(eq => eq.where('ts', ts).andWhere('seq', '<', seq)),
       );
     }
     const rows = (await page
@@ -204,7 +211,12 @@ export class DatabaseLogStore implements LogStore {
 
     const counted = await this.knex
       .count({ n: '*' })
-      .from(this.filtered(request).select(this.knex.raw('1')).limit(TOTAL_COUNT_CAP + 1).as('matches'))
+      .from(
+        this.filtered(request)
+          .select(this.knex.raw('1'))
+          .limit(TOTAL_COUNT_CAP + 1)
+          .as('matches'),
+      )
       .first();
     const total = Number(counted?.n ?? 0);
 
@@ -224,18 +236,18 @@ export class DatabaseLogStore implements LogStore {
   async histogram(request: LogHistogramRequest): Promise<HistogramBucket[]> {
     const interval = Math.max(1, Math.floor(request.intervalMs));
     const rows = (await this.filtered(request)
-        .select(
-          // Inlined: better-sqlite3 binds numbers as REAL, and the division
-          // must be an integer one. `interval` is an integer computed here.
-          this.knex.raw(`(ts / ${interval}) * ${interval} as bucket`),
-          this.knex.raw('count(*) as count'),
-          this.knex.raw(
-            'sum(case when severity_rank >= ? then 1 else 0 end) as errors',
-            [ERROR_SEVERITY_RANK],
-          ),
-        )
-        .groupBy('bucket')
-        .orderBy('bucket')) as Array<{
+      .select(
+        // Inlined: better-sqlite3 binds numbers as REAL, and the division
+        // must be an integer one. `interval` is an integer computed here.
+        this.knex.raw(`(ts / ${interval}) * ${interval} as bucket`),
+        this.knex.raw('count(*) as count'),
+        this.knex.raw(
+          'sum(case when severity_rank >= ? then 1 else 0 end) as errors',
+          [ERROR_SEVERITY_RANK],
+        ),
+      )
+      .groupBy('bucket')
+      .orderBy('bucket')) as Array<{
       bucket: number | string;
       count: number | string;
       errors: number | string | null;
@@ -273,7 +285,10 @@ export class DatabaseLogStore implements LogStore {
         .select('seq')
         .from(
           this.knex(EVENTS)
-            .select('seq', this.knex.raw('sum(bytes) over (order by seq desc) as running'))
+            .select(
+              'seq',
+              this.knex.raw('sum(bytes) over (order by seq desc) as running'),
+            )
             .as('sized'),
         )
         .where('running', '>', policy.maxBytes)
@@ -299,7 +314,9 @@ export class DatabaseLogStore implements LogStore {
     return this.knex.transaction(async tx => {
       if (this.dialect === 'sqlite') {
         await tx.raw(
-          `DELETE FROM log_events_fts WHERE rowid IN (${filter(tx(EVENTS).select('seq')).toQuery()})`,
+          `DELETE FROM log_events_fts WHERE rowid IN (${filter(
+            tx(EVENTS).select('seq'),
+          ).toQuery()})`,
         );
       }
       return Number(await filter(tx(EVENTS)).delete());
@@ -308,7 +325,10 @@ export class DatabaseLogStore implements LogStore {
 
   /** How many events are stored and their size, for the retention log. */
   async stats(): Promise<{ events: number; bytes: number }> {
-    const row = await this.knex(EVENTS).count({ n: '*' }).sum({ b: 'bytes' }).first();
+    const row = await this.knex(EVENTS)
+      .count({ n: '*' })
+      .sum({ b: 'bytes' })
+      .first();
     return { events: Number(row?.n ?? 0), bytes: Number(row?.b ?? 0) };
   }
 }

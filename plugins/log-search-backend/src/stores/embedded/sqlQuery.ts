@@ -32,10 +32,16 @@ function jsonPath(key: string): string {
   return `$."${key}"`;
 }
 
-function text(node: Extract<QueryNode, { type: 'text' }>, dialect: SqlDialect): SqlFragment {
+function text(
+  node: Extract<QueryNode, { type: 'text' }>,
+  dialect: SqlDialect,
+): SqlFragment {
   if (node.mode === 'pattern') {
     const op = dialect === 'pg' ? 'ILIKE' : 'LIKE';
-    return { sql: `message ${op} ? ESCAPE '\\'`, bindings: [wildcardLike(node.value)] };
+    return {
+      sql: `message ${op} ? ESCAPE '\\'`,
+      bindings: [wildcardLike(node.value)],
+    };
   }
   const terms = words(node.value);
   if (terms.length === 0) return TRUE;
@@ -60,10 +66,19 @@ function term(
   dialect: SqlDialect,
 ): SqlFragment {
   const like = dialect === 'pg' ? 'ILIKE' : 'LIKE';
+  if (field.kind === 'column' && field.column === 'severity' && !wildcard) {
+    // The rank is in the service and level indexes; the name is not.
+    const rank = SEVERITY_RANK[value as keyof typeof SEVERITY_RANK];
+    if (rank !== undefined)
+      return { sql: 'severity_rank = ?', bindings: [rank] };
+  }
   if (field.kind === 'column') {
     const column = COLUMNS[field.column];
     return wildcard
-      ? { sql: `${column} ${like} ? ESCAPE '\\'`, bindings: [wildcardLike(String(value))] }
+      ? {
+          sql: `${column} ${like} ? ESCAPE '\\'`,
+          bindings: [wildcardLike(String(value))],
+        }
       : { sql: `${column} = ?`, bindings: [String(value)] };
   }
   if (dialect === 'pg') {
@@ -138,11 +153,15 @@ function exists(field: FieldRef, dialect: SqlDialect): SqlFragment {
   }
   return dialect === 'pg'
     ? { sql: 'attributes->>? IS NOT NULL', bindings: [field.key] }
-    : { sql: 'json_extract(attributes, ?) IS NOT NULL', bindings: [jsonPath(field.key)] };
+    : {
+        sql: 'json_extract(attributes, ?) IS NOT NULL',
+        bindings: [jsonPath(field.key)],
+      };
 }
 
 function join(parts: SqlFragment[], op: 'AND' | 'OR'): SqlFragment {
-  if (parts.length === 0) return op === 'AND' ? TRUE : { sql: '1 = 0', bindings: [] };
+  if (parts.length === 0)
+    return op === 'AND' ? TRUE : { sql: '1 = 0', bindings: [] };
   if (parts.length === 1) return parts[0];
   return {
     sql: parts.map(p => `(${p.sql})`).join(` ${op} `),
@@ -159,9 +178,15 @@ export function toSql(node: QueryNode, dialect: SqlDialect): SqlFragment {
     case 'all':
       return TRUE;
     case 'and':
-      return join(node.children.map(c => toSql(c, dialect)), 'AND');
+      return join(
+        node.children.map(c => toSql(c, dialect)),
+        'AND',
+      );
     case 'or':
-      return join(node.children.map(c => toSql(c, dialect)), 'OR');
+      return join(
+        node.children.map(c => toSql(c, dialect)),
+        'OR',
+      );
     case 'not': {
       const inner = toSql(node.child, dialect);
       return { sql: `(${inner.sql}) IS NOT TRUE`, bindings: inner.bindings };

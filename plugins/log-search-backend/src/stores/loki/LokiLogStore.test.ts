@@ -16,7 +16,10 @@ describe('toLogQL', () => {
       'service:payments AND level:error AND "timeout"',
       '{service_name="payments"} | detected_level="error" |~ "(?i)\\\\btimeout\\\\b"',
     ],
-    ['NOT "health check"', '{service_name=~".+"} !~ "(?i)\\\\bhealth[^\\\\pL\\\\pN]+check\\\\b"'],
+    [
+      'NOT "health check"',
+      '{service_name=~".+"} !~ "(?i)\\\\bhealth[^\\\\pL\\\\pN]+check\\\\b"',
+    ],
     ['time*', '{service_name=~".+"} |~ "(?i)\\\\btime"'],
     [
       'k8s.namespace.name:payments OR status:[500 TO 599]',
@@ -26,7 +29,10 @@ describe('toLogQL', () => {
       'NOT (region:eu* AND status:>=500)',
       '{service_name=~".+"} | (region!~"(?i)eu.*" or status < 500)',
     ],
-    ['level:>=error', '{service_name=~".+"} | detected_level=~"(?i)(error|fatal)"'],
+    [
+      'level:>=error',
+      '{service_name=~".+"} | detected_level=~"(?i)(error|fatal)"',
+    ],
     ['traceId:*', '{service_name=~".+"} | trace_id!=""'],
   ])('%s → %s', (query, logql) => {
     expect(toLogQL(parseQuery(query))).toBe(logql);
@@ -47,7 +53,11 @@ function startLokiStandIn(answer: (url: URL) => unknown) {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ status: 'success', data: answer(url) }));
   });
-  return new Promise<{ url: string; requests: typeof requests; close(): Promise<void> }>(resolve =>
+  return new Promise<{
+    url: string;
+    requests: typeof requests;
+    close(): Promise<void>;
+  }>(resolve =>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
@@ -70,7 +80,11 @@ describe('LokiLogStore', () => {
       resultType: 'streams',
       result: [
         {
-          stream: { service_name: 'payments', detected_level: 'error', k8s_namespace_name: 'payments' },
+          stream: {
+            service_name: 'payments',
+            detected_level: 'error',
+            k8s_namespace_name: 'payments',
+          },
           values: [
             [ns(at('2026-11-26T09:39:00Z')), 'upstream timeout'],
             [ns(at('2026-11-26T09:38:00Z')), 'timeout again'],
@@ -78,7 +92,9 @@ describe('LokiLogStore', () => {
         },
         {
           stream: { service_name: 'checkout', detected_level: 'info' },
-          values: [[ns(at('2026-11-26T09:38:30Z')), 'cart ok', { trace_id: 'abc' }]],
+          values: [
+            [ns(at('2026-11-26T09:38:30Z')), 'cart ok', { trace_id: 'abc' }],
+          ],
         },
       ],
     }));
@@ -89,11 +105,15 @@ describe('LokiLogStore', () => {
         range: { from: FROM, to: TO },
         limit: 2,
       });
-      expect(page.events.map(e => [e.timestamp, e.service, e.severity, e.message])).toEqual([
+      expect(
+        page.events.map(e => [e.timestamp, e.service, e.severity, e.message]),
+      ).toEqual([
         ['2026-11-26T09:39:00.000Z', 'payments', 'error', 'upstream timeout'],
         ['2026-11-26T09:38:30.000Z', 'checkout', 'info', 'cart ok'],
       ]);
-      expect(page.events[0].attributes).toEqual({ k8s_namespace_name: 'payments' });
+      expect(page.events[0].attributes).toEqual({
+        k8s_namespace_name: 'payments',
+      });
       expect(page.events[1].attributes).toEqual({ trace_id: 'abc' });
       expect(page.events[0].source).toBe('loki');
       expect(page.totalIsLowerBound).toBe(true);
@@ -102,7 +122,8 @@ describe('LokiLogStore', () => {
       expect(url.pathname).toBe('/loki/api/v1/query_range');
       expect(Object.fromEntries(url.searchParams)).toEqual({
         // LogQL strings escape like Go's: "\\b" is the regex \b.
-        query: '{service_name=~".+"} |~ "(?i)\\\\btimeout\\\\b" |~ "(?i)\\\\bcart\\\\b"',
+        query:
+          '{service_name=~".+"} |~ "(?i)\\\\btimeout\\\\b" |~ "(?i)\\\\bcart\\\\b"',
         start: ns(FROM),
         end: ns(TO),
         limit: '3',
@@ -116,7 +137,9 @@ describe('LokiLogStore', () => {
         limit: 2,
         cursor: page.nextCursor,
       });
-      expect(loki.requests[1].url.searchParams.get('end')).toBe(ns(at('2026-11-26T09:38:30Z')));
+      expect(loki.requests[1].url.searchParams.get('end')).toBe(
+        ns(at('2026-11-26T09:38:30Z')),
+      );
     } finally {
       await loki.close();
     }
@@ -125,18 +148,26 @@ describe('LokiLogStore', () => {
   it('buckets count_over_time matrices into the histogram', async () => {
     const loki = await startLokiStandIn(url =>
       url.searchParams.get('query')!.includes('detected_level=~')
-        ? { resultType: 'matrix', result: [{ metric: {}, values: [[at('2026-11-26T09:40:00Z') / 1000, '2']] }] }
+        ? {
+            resultType: 'matrix',
+            result: [
+              {
+                metric: {},
+                values: [[at('2026-11-26T09:40:00Z') / 1000, '2']],
+              },
+            ],
+          }
         : {
             resultType: 'matrix',
             result: [
-                {
-                  metric: {},
-                  values: [
-                    [at('2026-11-26T09:35:00Z') / 1000, '0'],
-                    [at('2026-11-26T09:40:00Z') / 1000, '7'],
-                  ],
-                },
-              ],
+              {
+                metric: {},
+                values: [
+                  [at('2026-11-26T09:35:00Z') / 1000, '0'],
+                  [at('2026-11-26T09:40:00Z') / 1000, '7'],
+                ],
+              },
+            ],
           },
     );
     try {
@@ -146,8 +177,12 @@ describe('LokiLogStore', () => {
         range: { from: FROM, to: TO },
         intervalMs: 300_000,
       });
-      expect(buckets).toEqual([{ t: '2026-11-26T09:35:00.000Z', count: 7, errors: 2 }]);
-      const counts = loki.requests.find(r => !r.url.searchParams.get('query')!.includes('=~"(?i)(error'))!;
+      expect(buckets).toEqual([
+        { t: '2026-11-26T09:35:00.000Z', count: 7, errors: 2 },
+      ]);
+      const counts = loki.requests.find(
+        r => !r.url.searchParams.get('query')!.includes('=~"(?i)(error'),
+      )!;
       expect(counts.url.searchParams.get('query')).toBe(
         'sum(count_over_time({service_name="payments"} [300s]))',
       );

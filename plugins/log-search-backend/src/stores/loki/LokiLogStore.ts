@@ -37,7 +37,8 @@ function quote(value: string): string {
 
 /** A field as a Loki label name: OTLP attributes have `_` for `.` there. */
 function labelOf(field: FieldRef, labels: LokiLabels): string {
-  if (field.kind === 'attribute') return field.key.replace(/[^A-Za-z0-9_]/g, '_');
+  if (field.kind === 'attribute')
+    return field.key.replace(/[^A-Za-z0-9_]/g, '_');
   switch (field.column) {
     case 'service':
       return labels.service;
@@ -58,10 +59,12 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const WILDCARDS: Record<string, string> = { '*': '.*', '?': '.' };
+
 function wildcardToRegex(pattern: string): string {
   return pattern
     .split('')
-    .map(c => (c === '*' ? '.*' : c === '?' ? '.' : escapeRegex(c)))
+    .map(c => WILDCARDS[c] ?? escapeRegex(c))
     .join('');
 }
 
@@ -76,7 +79,11 @@ function lineRegex(node: Extract<QueryNode, { type: 'text' }>): string {
 class NotLogQL extends InputError {}
 
 /** A label filter expression; `negate` pushes a NOT inwards (De Morgan). */
-function labelExpr(node: QueryNode, labels: LokiLabels, negate: boolean): string {
+function labelExpr(
+  node: QueryNode,
+  labels: LokiLabels,
+  negate: boolean,
+): string {
   switch (node.type) {
     case 'not':
       return labelExpr(node.child, labels, !negate);
@@ -90,7 +97,9 @@ function labelExpr(node: QueryNode, labels: LokiLabels, negate: boolean): string
     case 'term': {
       const label = labelOf(node.field, labels);
       if (node.wildcard) {
-        return `${label}${negate ? '!~' : '=~'}${quote(`(?i)${wildcardToRegex(String(node.value))}`)}`;
+        return `${label}${negate ? '!~' : '=~'}${quote(
+          `(?i)${wildcardToRegex(String(node.value))}`,
+        )}`;
       }
       return `${label}${negate ? '!=' : '='}${quote(String(node.value))}`;
     }
@@ -101,15 +110,21 @@ function labelExpr(node: QueryNode, labels: LokiLabels, negate: boolean): string
     case 'range': {
       if (node.field.kind === 'column') {
         // Level ranges as the set of level names in the range.
-        const names = (Object.keys(SEVERITY_RANK) as Severity[]).filter(name => {
-          const rank = SEVERITY_RANK[name];
-          const aboveMin =
-            node.min === undefined || (node.minInclusive ? rank >= node.min : rank > node.min);
-          const belowMax =
-            node.max === undefined || (node.maxInclusive ? rank <= node.max : rank < node.max);
-          return aboveMin && belowMax;
-        });
-        return `${labels.level}${negate ? '!~' : '=~'}${quote(`(?i)(${names.join('|')})`)}`;
+        const names = (Object.keys(SEVERITY_RANK) as Severity[]).filter(
+          name => {
+            const rank = SEVERITY_RANK[name];
+            const aboveMin =
+              node.min === undefined ||
+              (node.minInclusive ? rank >= node.min : rank > node.min);
+            const belowMax =
+              node.max === undefined ||
+              (node.maxInclusive ? rank <= node.max : rank < node.max);
+            return aboveMin && belowMax;
+          },
+        );
+        return `${labels.level}${negate ? '!~' : '=~'}${quote(
+          `(?i)(${names.join('|')})`,
+        )}`;
       }
       const label = labelOf(node.field, labels);
       const parts: string[] = [];
@@ -127,7 +142,9 @@ function labelExpr(node: QueryNode, labels: LokiLabels, negate: boolean): string
             : `${label} ${node.maxInclusive ? '<=' : '<'} ${node.max}`,
         );
       }
-      return parts.length > 1 ? `(${parts.join(negate ? ' or ' : ' and ')})` : parts[0];
+      return parts.length > 1
+        ? `(${parts.join(negate ? ' or ' : ' and ')})`
+        : parts[0];
     }
     default:
       throw new NotLogQL(
@@ -141,8 +158,13 @@ function labelExpr(node: QueryNode, labels: LokiLabels, negate: boolean): string
  * selector, top-level text becomes line filters (`|~`, `!~`), and the rest
  * label filter expressions (labels and structured metadata).
  */
-export function toLogQL(node: QueryNode, labels: LokiLabels = DEFAULT_LOKI_LABELS): string {
-  const parts = node.type === 'and' ? node.children : node.type === 'all' ? [] : [node];
+export function toLogQL(
+  node: QueryNode,
+  labels: LokiLabels = DEFAULT_LOKI_LABELS,
+): string {
+  let parts: QueryNode[] = [node];
+  if (node.type === 'and') parts = node.children;
+  if (node.type === 'all') parts = [];
   const selectors: string[] = [];
   const pipeline: string[] = [];
   for (const part of parts) {
@@ -167,11 +189,17 @@ export function toLogQL(node: QueryNode, labels: LokiLabels = DEFAULT_LOKI_LABEL
 
 interface LokiStreams {
   resultType: 'streams';
-  result: Array<{ stream: Record<string, string>; values: Array<[string, string, Record<string, string>?]> }>;
+  result: Array<{
+    stream: Record<string, string>;
+    values: Array<[string, string, Record<string, string>?]>;
+  }>;
 }
 interface LokiMatrix {
   resultType: 'matrix';
-  result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+  result: Array<{
+    metric: Record<string, string>;
+    values: Array<[number, string]>;
+  }>;
 }
 
 const NS_PER_MS = 1_000_000n;
@@ -189,7 +217,9 @@ export function lokiLineToEvent(
   const service = labels[names.service];
   delete attributes[names.service];
   const severity =
-    normaliseSeverity(labels[names.level] ?? labels.level ?? labels.severity_text) ?? 'info';
+    normaliseSeverity(
+      labels[names.level] ?? labels.level ?? labels.severity_text,
+    ) ?? 'info';
   delete attributes[names.level];
   const timestamp = new Date(Number(BigInt(tsNs) / NS_PER_MS)).toISOString();
   const id = createHash('sha256')
@@ -240,14 +270,18 @@ export class LokiLogStore implements LogStore {
 
   private async queryRange<T>(params: Record<string, string>): Promise<T> {
     const url = new URL('/loki/api/v1/query_range', this.options.url);
-    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    for (const [key, value] of Object.entries(params))
+      url.searchParams.set(key, value);
     const headers: Record<string, string> = {};
     if (this.options.tenant) headers['X-Scope-OrgID'] = this.options.tenant;
-    if (this.options.bearerToken) headers.Authorization = `Bearer ${this.options.bearerToken}`;
+    if (this.options.bearerToken)
+      headers.Authorization = `Bearer ${this.options.bearerToken}`;
     const response = await (this.options.fetch ?? fetch)(url, { headers });
     if (!response.ok) {
       if (response.status === 400) {
-        throw new InputError(`Loki refused the query: ${(await response.text()).trim()}`);
+        throw new InputError(
+          `Loki refused the query: ${(await response.text()).trim()}`,
+        );
       }
       throw await ResponseError.fromResponse(response as any);
     }
@@ -256,14 +290,20 @@ export class LokiLogStore implements LogStore {
   }
 
   async append(): Promise<void> {
-    throw new NotAllowedError('The Loki log store is read only: send logs to Loki itself');
+    throw new NotAllowedError(
+      'The Loki log store is read only: send logs to Loki itself',
+    );
   }
 
   async search(request: LogSearchRequest): Promise<SearchResponse> {
     let endNs = BigInt(request.range.to) * NS_PER_MS;
     if (request.cursor) {
-      const position = decodeCursor(request.cursor, (v): v is [string] => Array.isArray(v) && isNs(v[0]));
-      if (!position) throw new InputError('cursor: not a cursor this search gave out');
+      const position = decodeCursor(
+        request.cursor,
+        (v): v is [string] => Array.isArray(v) && isNs(v[0]),
+      );
+      if (!position)
+        throw new InputError('cursor: not a cursor this search gave out');
       endNs = BigInt(position[0]);
     }
     const data = await this.queryRange<LokiStreams>({
@@ -277,10 +317,15 @@ export class LokiLogStore implements LogStore {
       .flatMap(stream =>
         stream.values.map(([ts, line, metadata]) => ({
           ts,
-          event: lokiLineToEvent({ ...stream.stream, ...(metadata ?? {}) }, ts, line, this.labels),
+          event: lokiLineToEvent(
+            { ...stream.stream, ...(metadata ?? {}) },
+            ts,
+            line,
+            this.labels,
+          ),
         })),
       )
-      .sort((a, b) => (BigInt(b.ts) > BigInt(a.ts) ? 1 : BigInt(b.ts) < BigInt(a.ts) ? -1 : 0));
+      .sort((a, b) => Number(BigInt(b.ts) - BigInt(a.ts)));
     const page = lines.slice(0, request.limit);
     const result: SearchResponse = {
       events: page.map(l => l.event),
@@ -302,18 +347,28 @@ export class LokiLogStore implements LogStore {
     const window = `${Math.round(interval / 1000)}s`;
     // Each point counts the window before it: start one interval after the
     // first aligned bucket so a point at t is the bucket [t - interval, t).
-    const first = Math.floor(request.range.from / interval) * interval + interval;
+    const first =
+      Math.floor(request.range.from / interval) * interval + interval;
     const params = {
       start: String(BigInt(first) * NS_PER_MS),
       end: String(BigInt(request.range.to + interval) * NS_PER_MS),
       step: window,
     };
     const [counts, errorCounts] = await Promise.all([
-      this.queryRange<LokiMatrix>({ ...params, query: `sum(count_over_time(${logql} [${window}]))` }),
-      this.queryRange<LokiMatrix>({ ...params, query: `sum(count_over_time(${errors} [${window}]))` }),
+      this.queryRange<LokiMatrix>({
+        ...params,
+        query: `sum(count_over_time(${logql} [${window}]))`,
+      }),
+      this.queryRange<LokiMatrix>({
+        ...params,
+        query: `sum(count_over_time(${errors} [${window}]))`,
+      }),
     ]);
     const errorsAt = new Map(
-      (errorCounts.result[0]?.values ?? []).map(([t, v]) => [Math.round(t * 1000), Number(v)]),
+      (errorCounts.result[0]?.values ?? []).map(([t, v]) => [
+        Math.round(t * 1000),
+        Number(v),
+      ]),
     );
     return (counts.result[0]?.values ?? [])
       .map(([t, v]) => ({ end: Math.round(t * 1000), count: Number(v) }))

@@ -36,7 +36,11 @@ function startOpenSearchStandIn(answer: (req: Recorded) => unknown) {
       res.end(JSON.stringify(answer(entry)));
     });
   });
-  return new Promise<{ url: string; recorded: Recorded[]; close(): Promise<void> }>(resolve =>
+  return new Promise<{
+    url: string;
+    recorded: Recorded[];
+    close(): Promise<void>;
+  }>(resolve =>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
@@ -55,11 +59,18 @@ describe('OpenSearchLogStore', () => {
     const events = fixtureEvents().slice(0, 2);
     const standIn = await startOpenSearchStandIn(req =>
       req.path.startsWith('/_bulk')
-        ? { took: 3, errors: false, items: events.map(e => ({ index: { _id: e.id, status: 201 } })) }
+        ? {
+            took: 3,
+            errors: false,
+            items: events.map(e => ({ index: { _id: e.id, status: 201 } })),
+          }
         : { acknowledged: true },
     );
     try {
-      const store = new OpenSearchLogStore(new Client({ node: standIn.url }), 'pilothouse-logs');
+      const store = new OpenSearchLogStore(
+        new Client({ node: standIn.url }),
+        'pilothouse-logs',
+      );
       await store.append(events);
       await store.append(events);
       const [template, bulk, bulk2] = standIn.recorded;
@@ -83,7 +94,10 @@ describe('OpenSearchLogStore', () => {
       expect(bulk.method).toBe('POST');
       expect(bulk.path).toBe('/_bulk');
       expect(bulk.contentType).toMatch(/ndjson/);
-      const lines = bulk.body.trim().split('\n').map(l => JSON.parse(l));
+      const lines = bulk.body
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l));
       expect(lines).toEqual([
         { index: { _index: 'pilothouse-logs-2026.11.26', _id: events[0].id } },
         {
@@ -114,13 +128,28 @@ describe('OpenSearchLogStore', () => {
         ? {
             took: 1,
             errors: true,
-            items: [{ index: { status: 400, error: { type: 'mapper_parsing_exception', reason: 'failed to parse field [attributes.region]' } } }],
+            items: [
+              {
+                index: {
+                  status: 400,
+                  error: {
+                    type: 'mapper_parsing_exception',
+                    reason: 'failed to parse field [attributes.region]',
+                  },
+                },
+              },
+            ],
           }
         : { acknowledged: true },
     );
     try {
-      const store = new OpenSearchLogStore(new Client({ node: standIn.url }), 'pilothouse-logs');
-      await expect(store.append(events)).rejects.toThrow(/failed to parse field \[attributes\.region\]/);
+      const store = new OpenSearchLogStore(
+        new Client({ node: standIn.url }),
+        'pilothouse-logs',
+      );
+      await expect(store.append(events)).rejects.toThrow(
+        /failed to parse field \[attributes\.region\]/,
+      );
     } finally {
       await standIn.close();
     }
@@ -131,7 +160,12 @@ describe('OpenSearchLogStore', () => {
     const hits = events.slice(0, 3).map((e, i) => ({
       _index: 'pilothouse-logs-2026.11.26',
       _id: e.id,
-      _source: { '@timestamp': e.timestamp, severity_rank: 4, ...e, timestamp: undefined },
+      _source: {
+        '@timestamp': e.timestamp,
+        severity_rank: 4,
+        ...e,
+        timestamp: undefined,
+      },
       sort: [Date.parse(e.timestamp), e.id + String(i)],
     }));
     const standIn = await startOpenSearchStandIn(() => ({
@@ -140,22 +174,40 @@ describe('OpenSearchLogStore', () => {
       hits: { total: { value: 10000, relation: 'gte' }, hits },
     }));
     try {
-      const store = new OpenSearchLogStore(new Client({ node: standIn.url }), 'pilothouse-logs');
-      const query = parseQuery('service:payments AND level:error AND "timeout"');
+      const store = new OpenSearchLogStore(
+        new Client({ node: standIn.url }),
+        'pilothouse-logs',
+      );
+      const query = parseQuery(
+        'service:payments AND level:error AND "timeout"',
+      );
       const page = await store.search({ query, range: RANGE, limit: 2 });
       expect(page.events.map(e => e.id)).toEqual([events[0].id, events[1].id]);
       expect(page.events[0]).toEqual(events[0]);
       expect(page).toMatchObject({ total: 10000, totalIsLowerBound: true });
       expect(page.nextCursor).toEqual(expect.any(String));
 
-      await store.search({ query, range: RANGE, limit: 2, cursor: page.nextCursor });
+      await store.search({
+        query,
+        range: RANGE,
+        limit: 2,
+        cursor: page.nextCursor,
+      });
       const [first, second] = standIn.recorded;
       expect(first.path).toBe('/pilothouse-logs-*/_search');
       expect(JSON.parse(first.body)).toEqual({
         query: {
           bool: {
             filter: [
-              { range: { '@timestamp': { gte: RANGE.from, lt: RANGE.to, format: 'epoch_millis' } } },
+              {
+                range: {
+                  '@timestamp': {
+                    gte: RANGE.from,
+                    lt: RANGE.to,
+                    format: 'epoch_millis',
+                  },
+                },
+              },
               {
                 bool: {
                   filter: [
@@ -185,22 +237,49 @@ describe('OpenSearchLogStore', () => {
       aggregations: {
         over_time: {
           buckets: [
-            { key: Date.parse('2026-11-26T09:00:00Z'), key_as_string: '2026-11-26T09:00:00.000Z', doc_count: 12, errors: { doc_count: 3 } },
+            {
+              key: Date.parse('2026-11-26T09:00:00Z'),
+              key_as_string: '2026-11-26T09:00:00.000Z',
+              doc_count: 12,
+              errors: { doc_count: 3 },
+            },
           ],
         },
       },
     }));
     try {
-      const store = new OpenSearchLogStore(new Client({ node: standIn.url }), 'pilothouse-logs');
-      const buckets = await store.histogram({ query: parseQuery('level:>=warn'), range: RANGE, intervalMs: 300_000 });
-      expect(buckets).toEqual([{ t: '2026-11-26T09:00:00.000Z', count: 12, errors: 3 }]);
+      const store = new OpenSearchLogStore(
+        new Client({ node: standIn.url }),
+        'pilothouse-logs',
+      );
+      const buckets = await store.histogram({
+        query: parseQuery('level:>=warn'),
+        range: RANGE,
+        intervalMs: 300_000,
+      });
+      expect(buckets).toEqual([
+        { t: '2026-11-26T09:00:00.000Z', count: 12, errors: 3 },
+      ]);
       expect(JSON.parse(standIn.recorded[0].body)).toMatchObject({
         size: 0,
-        query: { bool: { filter: [expect.anything(), { range: { severity_rank: { gte: 3 } } }] } },
+        query: {
+          bool: {
+            filter: [
+              expect.anything(),
+              { range: { severity_rank: { gte: 3 } } },
+            ],
+          },
+        },
         aggs: {
           over_time: {
-            date_histogram: { field: '@timestamp', fixed_interval: '300000ms', min_doc_count: 1 },
-            aggs: { errors: { filter: { range: { severity_rank: { gte: 4 } } } } },
+            date_histogram: {
+              field: '@timestamp',
+              fixed_interval: '300000ms',
+              min_doc_count: 1,
+            },
+            aggs: {
+              errors: { filter: { range: { severity_rank: { gte: 4 } } } },
+            },
           },
         },
       });
@@ -210,21 +289,38 @@ describe('OpenSearchLogStore', () => {
   });
 
   it('translates every kind of query node', () => {
-    expect(toOpenSearchQuery(parseQuery('NOT k8s.namespace.name:pay* OR status:[500 TO 599] OR user.name:* OR time* OR *pointer*'))).toEqual({
+    expect(
+      toOpenSearchQuery(
+        parseQuery(
+          'NOT k8s.namespace.name:pay* OR status:[500 TO 599] OR user.name:* OR time* OR *pointer*',
+        ),
+      ),
+    ).toEqual({
       bool: {
         minimum_should_match: 1,
         should: [
           {
             bool: {
               must_not: [
-                { wildcard: { 'attributes.k8s.namespace.name': { value: 'pay*', case_insensitive: true } } },
+                {
+                  wildcard: {
+                    'attributes.k8s.namespace.name': {
+                      value: 'pay*',
+                      case_insensitive: true,
+                    },
+                  },
+                },
               ],
             },
           },
           { range: { 'attributes.status': { gte: 500, lte: 599 } } },
           { exists: { field: 'attributes.user.name' } },
           { match_phrase_prefix: { message: 'time' } },
-          { wildcard: { 'message.raw': { value: '*pointer*', case_insensitive: true } } },
+          {
+            wildcard: {
+              'message.raw': { value: '*pointer*', case_insensitive: true },
+            },
+          },
         ],
       },
     });

@@ -8,7 +8,13 @@ import type {
   SearchResponse,
   Severity,
 } from '@pilothouse/plugin-log-search-common';
-import { EventColumn, FieldRef, QueryNode, SEVERITY_RANK, words } from '../../query/ast';
+import {
+  EventColumn,
+  FieldRef,
+  QueryNode,
+  SEVERITY_RANK,
+  words,
+} from '../../query/ast';
 import {
   decodeCursor,
   encodeCursor,
@@ -46,14 +52,19 @@ export function toOpenSearchQuery(node: QueryNode): Dsl {
       return { bool: { filter: node.children.map(toOpenSearchQuery) } };
     case 'or':
       return {
-        bool: { should: node.children.map(toOpenSearchQuery), minimum_should_match: 1 },
+        bool: {
+          should: node.children.map(toOpenSearchQuery),
+          minimum_should_match: 1,
+        },
       };
     case 'not':
       return { bool: { must_not: [toOpenSearchQuery(node.child)] } };
     case 'text': {
       if (node.mode === 'pattern') {
         return {
-          wildcard: { 'message.raw': { value: node.value, case_insensitive: true } },
+          wildcard: {
+            'message.raw': { value: node.value, case_insensitive: true },
+          },
         };
       }
       const text = words(node.value).join(' ');
@@ -65,15 +76,21 @@ export function toOpenSearchQuery(node: QueryNode): Dsl {
     case 'term': {
       const field = fieldName(node.field);
       return node.wildcard
-        ? { wildcard: { [field]: { value: String(node.value), case_insensitive: true } } }
+        ? {
+            wildcard: {
+              [field]: { value: String(node.value), case_insensitive: true },
+            },
+          }
         : { term: { [field]: node.value } };
     }
     case 'range': {
       const field =
         node.field.kind === 'column' ? 'severity_rank' : fieldName(node.field);
       const bounds: Record<string, number> = {};
-      if (node.min !== undefined) bounds[node.minInclusive ? 'gte' : 'gt'] = node.min;
-      if (node.max !== undefined) bounds[node.maxInclusive ? 'lte' : 'lt'] = node.max;
+      if (node.min !== undefined)
+        bounds[node.minInclusive ? 'gte' : 'gt'] = node.min;
+      if (node.max !== undefined)
+        bounds[node.maxInclusive ? 'lte' : 'lt'] = node.max;
       return { range: { [field]: bounds } };
     }
     case 'exists':
@@ -104,7 +121,10 @@ export function indexTemplate(prefix: string): Dsl {
           },
         ],
         properties: {
-          '@timestamp': { type: 'date', format: 'strict_date_optional_time||epoch_millis' },
+          '@timestamp': {
+            type: 'date',
+            format: 'strict_date_optional_time||epoch_millis',
+          },
           observedAt: { type: 'date' },
           id: { type: 'keyword' },
           severity: { type: 'keyword' },
@@ -142,7 +162,11 @@ interface EventDocument {
 
 function toDocument(event: LogEvent): EventDocument {
   const { timestamp, ...rest } = event;
-  return { '@timestamp': timestamp, ...rest, severity_rank: SEVERITY_RANK[event.severity] };
+  return {
+    '@timestamp': timestamp,
+    ...rest,
+    severity_rank: SEVERITY_RANK[event.severity],
+  };
 }
 
 function fromDocument(doc: EventDocument): LogEvent {
@@ -201,7 +225,9 @@ export class OpenSearchLogStore implements LogStore {
   }
 
   private indexOf(event: LogEvent): string {
-    return `${this.indexPrefix}-${event.timestamp.slice(0, 10).replace(/-/g, '.')}`;
+    return `${this.indexPrefix}-${event.timestamp
+      .slice(0, 10)
+      .replace(/-/g, '.')}`;
   }
 
   async append(events: LogEvent[]): Promise<void> {
@@ -214,7 +240,12 @@ export class OpenSearchLogStore implements LogStore {
     const response = await this.client.bulk({ body: body as any });
     const result = response.body as {
       errors?: boolean;
-      items?: Array<Record<string, { status: number; error?: { type?: string; reason?: string } }>>;
+      items?: Array<
+        Record<
+          string,
+          { status: number; error?: { type?: string; reason?: string } }
+        >
+      >;
     };
     if (result.errors) {
       const failed = (result.items ?? [])
@@ -226,13 +257,18 @@ export class OpenSearchLogStore implements LogStore {
       });
       if (failed.length === events.length) {
         throw new Error(
-          `OpenSearch rejected the batch: ${failed[0]?.error?.reason ?? 'unknown reason'}`,
+          `OpenSearch rejected the batch: ${
+            failed[0]?.error?.reason ?? 'unknown reason'
+          }`,
         );
       }
     }
   }
 
-  private filter(request: { query: QueryNode; range: LogSearchRequest['range'] }): Dsl {
+  private filter(request: {
+    query: QueryNode;
+    range: LogSearchRequest['range'];
+  }): Dsl {
     return {
       bool: {
         filter: [
@@ -255,7 +291,8 @@ export class OpenSearchLogStore implements LogStore {
     let after: After | undefined;
     if (request.cursor) {
       after = decodeCursor(request.cursor, isAfter);
-      if (!after) throw new InputError('cursor: not a cursor this search gave out');
+      if (!after)
+        throw new InputError('cursor: not a cursor this search gave out');
     }
     const response = await this.client.search({
       index: `${this.indexPrefix}-*`,
@@ -279,7 +316,9 @@ export class OpenSearchLogStore implements LogStore {
         ? { value: body.hits.total, relation: 'eq' }
         : body.hits.total ?? { value: hits.length, relation: 'eq' };
     const result: SearchResponse = {
-      events: hits.slice(0, request.limit).map(hit => fromDocument(hit._source)),
+      events: hits
+        .slice(0, request.limit)
+        .map(hit => fromDocument(hit._source)),
       total: total.value,
     };
     if (total.relation === 'gte') result.totalIsLowerBound = true;
@@ -304,7 +343,11 @@ export class OpenSearchLogStore implements LogStore {
               min_doc_count: 1,
             },
             aggs: {
-              errors: { filter: { range: { severity_rank: { gte: SEVERITY_RANK.error } } } },
+              errors: {
+                filter: {
+                  range: { severity_rank: { gte: SEVERITY_RANK.error } },
+                },
+              },
             },
           },
         },
@@ -313,7 +356,11 @@ export class OpenSearchLogStore implements LogStore {
     const body = response.body as {
       aggregations?: {
         over_time?: {
-          buckets: Array<{ key: number; doc_count: number; errors?: { doc_count: number } }>;
+          buckets: Array<{
+            key: number;
+            doc_count: number;
+            errors?: { doc_count: number };
+          }>;
         };
       };
     };
@@ -334,7 +381,9 @@ export class OpenSearchLogStore implements LogStore {
         sort: [{ '@timestamp': 'desc' }],
       } as any,
     });
-    const body = response.body as { hits: { hits: Array<{ _source: EventDocument }> } };
+    const body = response.body as {
+      hits: { hits: Array<{ _source: EventDocument }> };
+    };
     return body.hits.hits.map(hit => fromDocument(hit._source));
   }
 }
