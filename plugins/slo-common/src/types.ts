@@ -35,8 +35,12 @@ export interface SloAlertState {
   severity: 'page' | 'ticket';
   /** Burn-rate factor both windows must exceed. */
   threshold: number;
+  /** The windows' names at a 30-day period (keys of `burnRates`): `1h`, `5m`. */
   longWindow: string;
   shortWindow: string;
+  /** The windows scaled to the SLO's period, as Prometheus spells them (`14m`, `1m10s` for 7 days). */
+  longDuration?: string;
+  shortDuration?: string;
   longBurnRate: number | null;
   shortBurnRate: number | null;
   firing: boolean;
