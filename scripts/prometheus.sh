@@ -45,7 +45,7 @@ node --require @backstage/cli-node/config/nodeTransform.cjs \
   packages/sandbox/src/index.ts --write-metrics-history "$data_dir/history.om" \
   --history-days "$history_days" --data-dir "$sandbox_data" --seed "$seed" >&2
 # Blocks of up to ~20 days: promtool reads the input once per block.
-promtool tsdb create-blocks-from openmetrics --quiet --max-block-duration=30d \
+promtool tsdb create-blocks-from openmetrics --quiet --max-block-duration=720h \
   "$data_dir/history.om" "$data_dir/tsdb" >&2
 rm -f "$data_dir/history.om"
 
