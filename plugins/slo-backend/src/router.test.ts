@@ -11,6 +11,8 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import catalogModuleOpenSlo from '@pilothouse/plugin-catalog-backend-module-openslo';
@@ -142,6 +144,9 @@ describe.each(databases.eachSupportedId())('/api/slo on %s', databaseId => {
 
   async function startSloBackend(prometheusUrl: string) {
     const scheduler = capturingScheduler();
+    const actions = actionsRegistryServiceMock({
+      logger: mockServices.rootLogger({ level: 'none' }),
+    });
     const backend = await startTestBackend({
       features: [
         mockServices.rootConfig.factory({
@@ -164,12 +169,17 @@ describe.each(databases.eachSupportedId())('/api/slo on %s', databaseId => {
         }),
         permissionsFactory,
         scheduler.factory,
+        createServiceFactory({
+          service: actionsRegistryServiceRef,
+          deps: {},
+          factory: () => actions,
+        }),
         catalogPlugin,
         catalogModuleOpenSlo,
         sloPlugin,
       ],
     });
-    return { backend, scheduler };
+    return { backend, scheduler, actions };
   }
 
   let env: Awaited<ReturnType<typeof startSloBackend>>;
@@ -421,6 +431,44 @@ describe.each(databases.eachSupportedId())('/api/slo on %s', databaseId => {
       .set('authorization', user('alice'));
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toMatch(/entityRef: is required/);
+  });
+
+  // The mock registry names actions test:<name>; mcp-actions serves them as slo:<name>.
+  it('answers the same through the slo actions that mcp-actions serves', async () => {
+    const names = ['list-slos', 'get-slo-status', 'list-burning-slos'];
+    const { actions } = await env.actions.list();
+    expect(
+      actions
+        .filter(a => names.includes(a.name))
+        .map(a => [a.name, a.attributes.readOnly, a.attributes.destructive]),
+    ).toEqual(names.map(name => [name, true, false]));
+    const alice = mockCredentials.user('user:default/alice');
+    const burning = (await env.actions.invoke({
+      id: 'test:list-burning-slos',
+      input: {},
+      credentials: alice,
+    })).output as any;
+    expect(burning.items.map((i: any) => i.entityRef)).toEqual([
+      'slo:default/payments-availability',
+    ]);
+    expect(burning.items[0].firingAlerts[0]).toMatch(
+      /^page-fast \(page\): burn rate \d+\.\d\d over 56m and \d+\.\d\d over 4m40s, threshold 14\.4$/,
+    );
+    const status = (await env.actions.invoke({
+      id: 'test:get-slo-status',
+      input: { entityRef: 'component:default/payments' },
+      credentials: alice,
+    })).output as any;
+    expect(status).toMatchObject({
+      burning: true,
+      slos: [{ entityRef: 'slo:default/payments-availability', status: 'burning' }],
+    });
+    const forMallory = (await env.actions.invoke({
+      id: 'test:list-slos',
+      input: {},
+      credentials: mockCredentials.user('user:default/mallory'),
+    })).output as any;
+    expect(forMallory.items).toEqual([]);
   });
 
   it('keeps the last evaluation, with its time and why it is old, across a restart with Prometheus down', async () => {
