@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
-import { openServiceMetrics, SCRAPE_LABELS, writeMetricsHistory } from './metrics';
+import {
+  openServiceMetrics,
+  SCRAPE_LABELS,
+  writeMetricsHistory,
+} from './metrics';
 import { readSeedFile } from './seed';
 import { findDefaultSeedFile, startSandbox } from './server';
 

@@ -38,7 +38,9 @@ runBenchmark({
         parseAllDocuments(
           fs.readFileSync(path.join(repoRoot, 'catalog/slos.yaml'), 'utf8'),
         ).map(d => d.toJS()),
-      ).slos.filter(s => ['payments', 'checkout', 'orders'].includes(s.service));
+      ).slos.filter(s =>
+        ['payments', 'checkout', 'orders'].includes(s.service),
+      );
       const slos: SloDefinition[] = Array.from({ length: SLOS }, (_, i) => ({
         ...seeds[i % seeds.length],
         name: `${seeds[i % seeds.length].name}-${i}`,

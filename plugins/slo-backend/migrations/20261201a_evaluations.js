@@ -17,11 +17,15 @@ exports.up = async function up(knex) {
     table
       .text('summary')
       .notNullable()
-      .comment('JSON: the SloSummary figures of the last successful evaluation');
+      .comment(
+        'JSON: the SloSummary figures of the last successful evaluation',
+      );
     table
       .string('status')
       .notNullable()
-      .comment('ok | warning | burning | unknown, of the last successful evaluation');
+      .comment(
+        'ok | warning | burning | unknown, of the last successful evaluation',
+      );
     table
       .string('status_since')
       .notNullable()

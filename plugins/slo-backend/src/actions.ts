@@ -28,9 +28,11 @@ function brief(s: SloSummary) {
         a =>
           `${a.name} (${a.severity}): burn rate ${a.longBurnRate?.toFixed(
             2,
-          )} over ${a.longDuration ?? a.longWindow} and ${a.shortBurnRate?.toFixed(
-            2,
-          )} over ${a.shortDuration ?? a.shortWindow}, threshold ${a.threshold}`,
+          )} over ${
+            a.longDuration ?? a.longWindow
+          } and ${a.shortBurnRate?.toFixed(2)} over ${
+            a.shortDuration ?? a.shortWindow
+          }, threshold ${a.threshold}`,
       ),
     evaluatedAt: s.evaluatedAt,
     error: s.error,
@@ -48,7 +50,10 @@ function briefSchema(z: typeof import('zod/v3').z) {
     window: z.string(),
     status: z.enum(['ok', 'warning', 'burning', 'unknown']),
     statusSince: z.string().optional(),
-    sli: z.number().nullable().describe('Fraction of good events over the window'),
+    sli: z
+      .number()
+      .nullable()
+      .describe('Fraction of good events over the window'),
     budgetRemaining: z
       .number()
       .nullable()
@@ -78,8 +83,14 @@ export function registerSloActions(
     schema: {
       input: z =>
         z.object({
-          owner: z.string().optional().describe('Owner group, e.g. group:default/payments-team'),
-          system: z.string().optional().describe('System, e.g. system:default/payments-platform'),
+          owner: z
+            .string()
+            .optional()
+            .describe('Owner group, e.g. group:default/payments-team'),
+          system: z
+            .string()
+            .optional()
+            .describe('System, e.g. system:default/payments-platform'),
           status: z
             .enum(['ok', 'warning', 'burning', 'unknown'])
             .optional()
@@ -97,7 +108,9 @@ export function registerSloActions(
         system: input.system ? [input.system] : undefined,
         status: input.status ? [input.status] : undefined,
       });
-      return { output: { items: result.items.map(brief), error: result.error } };
+      return {
+        output: { items: result.items.map(brief), error: result.error },
+      };
     },
   });
 
@@ -112,7 +125,9 @@ export function registerSloActions(
         z.object({
           entityRef: z
             .string()
-            .describe('Component or SLO entity, e.g. component:default/payments'),
+            .describe(
+              'Component or SLO entity, e.g. component:default/payments',
+            ),
         }),
       output: z =>
         z.object({
@@ -155,7 +170,9 @@ export function registerSloActions(
       const result = await slos.list(credentials, {
         status: ['burning', 'warning'],
       });
-      return { output: { items: result.items.map(brief), error: result.error } };
+      return {
+        output: { items: result.items.map(brief), error: result.error },
+      };
     },
   });
 }

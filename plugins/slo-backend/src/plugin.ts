@@ -48,7 +48,9 @@ function readPrometheus(config: RootConfigService): {
     url: baseUrl,
     api: new PrometheusClient({
       baseUrl,
-      timeoutMs: (config.getOptionalNumber('slo.prometheus.timeoutSeconds') ?? 15) * 1000,
+      timeoutMs:
+        (config.getOptionalNumber('slo.prometheus.timeoutSeconds') ?? 15) *
+        1000,
       headers: headers
         ? Object.fromEntries(headers.keys().map(k => [k, headers.getString(k)]))
         : undefined,
@@ -96,7 +98,6 @@ export const sloPlugin = createBackendPlugin({
           store: DatabaseSloStore.create({ knex }),
           auth,
           logger,
-          prometheusUrl: prometheus.url,
         });
         logger.info('SLOs are evaluated against Prometheus', {
           prometheus: prometheus.url,

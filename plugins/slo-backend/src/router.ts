@@ -8,7 +8,10 @@ import type {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { rulesForDocuments, readDocuments } from './services/Rules/rulesFromBody';
+import {
+  rulesForDocuments,
+  readDocuments,
+} from './services/Rules/rulesFromBody';
 import type { SloService } from './services/Evaluation/SloService';
 
 export interface RouterOptions {
@@ -72,7 +75,12 @@ export async function createRouter(
   router.use(express.json({ limit: '1mb' }));
   router.use(
     express.text({
-      type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'],
+      type: [
+        'application/yaml',
+        'application/x-yaml',
+        'text/yaml',
+        'text/plain',
+      ],
       limit: '1mb',
     }),
   );
@@ -97,7 +105,9 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const body: SloResponse = { slo: await slos.get(sloRefOf(req), credentials) };
+    const body: SloResponse = {
+      slo: await slos.get(sloRefOf(req), credentials),
+    };
     res.json(body);
   });
 

@@ -8,7 +8,12 @@
 export const OPENSLO_API_VERSION = 'openslo/v1';
 
 /** The OpenSLO kinds the catalog accepts. */
-export const OPENSLO_KINDS = ['SLO', 'SLI', 'DataSource', 'AlertPolicy'] as const;
+export const OPENSLO_KINDS = [
+  'SLO',
+  'SLI',
+  'DataSource',
+  'AlertPolicy',
+] as const;
 export type OpenSloKind = (typeof OPENSLO_KINDS)[number];
 
 /** SLO → the entity whose service level it measures (a component by default). */

@@ -26,7 +26,9 @@ describe('sandbox metrics', () => {
     try {
       const scrape = async () => {
         const res = await fetch(`${sandbox.url}/metrics`);
-        expect(res.headers.get('content-type')).toMatch(/^text\/plain;.*version=0\.0\.4/);
+        expect(res.headers.get('content-type')).toMatch(
+          /^text\/plain;.*version=0\.0\.4/,
+        );
         return parseExposition(await res.text());
       };
       const first = await scrape();
@@ -40,7 +42,9 @@ describe('sandbox metrics', () => {
       };
       const ratio = (service: string) =>
         increase(service, '500') /
-        (increase(service, '200') + increase(service, '404') + increase(service, '500'));
+        (increase(service, '200') +
+          increase(service, '404') +
+          increase(service, '500'));
       expect(ratio('payments')).toBeCloseTo(0.03, 4);
       expect(ratio('checkout')).toBeCloseTo(0.0002, 6);
       expect(
@@ -48,10 +52,14 @@ describe('sandbox metrics', () => {
           'http_request_duration_seconds_bucket{service="checkout",namespace="checkout",le="+Inf"}',
         ),
       ).toBe(
-        second.get('http_request_duration_seconds_count{service="checkout",namespace="checkout"}'),
+        second.get(
+          'http_request_duration_seconds_count{service="checkout",namespace="checkout"}',
+        ),
       );
       // The incident's start is kept with the state: the same story after a restart.
-      expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'metrics.json'), 'utf8'))).toEqual({
+      expect(
+        JSON.parse(fs.readFileSync(path.join(dataDir, 'metrics.json'), 'utf8')),
+      ).toEqual({
         anchor: expect.any(String),
       });
     } finally {
@@ -75,18 +83,24 @@ describe('sandbox metrics', () => {
       extraLabels: SCRAPE_LABELS,
     });
     const lines = text.trimEnd().split('\n');
-    expect(lines[0]).toBe('# HELP http_requests HTTP requests answered, by status code.');
+    expect(lines[0]).toBe(
+      '# HELP http_requests HTTP requests answered, by status code.',
+    );
     expect(lines[1]).toBe('# TYPE http_requests counter');
     expect(lines).toContain('# TYPE http_request_duration_seconds histogram');
     expect(lines[lines.length - 1]).toBe('# EOF');
 
     const series = lines.filter(l =>
-      l.startsWith('http_requests_total{job="sandbox",instance="sandbox",service="payments",namespace="payments",code="500"}'),
+      l.startsWith(
+        'http_requests_total{job="sandbox",instance="sandbox",service="payments",namespace="payments",code="500"}',
+      ),
     );
     // A day at 10-minute steps, then the last day at 1-minute steps.
     expect(series).toHaveLength(144 + 1441);
     const points = series.map(l => l.split(' ').map(Number).slice(1));
-    expect(points.map(p => p[1])).toEqual([...points.map(p => p[1])].sort((a, b) => a - b));
+    expect(points.map(p => p[1])).toEqual(
+      [...points.map(p => p[1])].sort((a, b) => a - b),
+    );
     const [lastValue, lastTime] = points[points.length - 1];
     expect(lastTime).toBe(end);
     const live = metrics

@@ -55,13 +55,15 @@ function trafficIntegral(t: number): number {
 
 /** Standard normal CDF (Abramowitz and Stegun 7.1.26, error < 1.5e-7). */
 function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * z);
+  const a = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * a);
   const poly =
     t *
     (0.254829592 +
-      t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erf = 1 - poly * Math.exp(-z * z);
+      t *
+        (-0.284496736 +
+          t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-a * a);
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 

@@ -30,8 +30,10 @@ async function accept(processor: OpenSloEntityProcessor, entity: Entity) {
 
 async function relationsOf(processor: OpenSloEntityProcessor, entity: Entity) {
   const emitted: CatalogProcessorResult[] = [];
-  await processor.postProcessEntity(await accept(processor, entity), location, r =>
-    emitted.push(r),
+  await processor.postProcessEntity(
+    await accept(processor, entity),
+    location,
+    r => emitted.push(r),
   );
   return emitted.flatMap(r =>
     r.type === 'relation'
@@ -77,7 +79,11 @@ describe('OpenSloEntityProcessor', () => {
       expect.arrayContaining(['SLO', 'SLI', 'DataSource', 'AlertPolicy']),
     );
     for (const doc of docs) {
-      expect(await processor.validateEntityKind(await processor.preProcessEntity(doc))).toBe(true);
+      expect(
+        await processor.validateEntityKind(
+          await processor.preProcessEntity(doc),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -98,8 +104,13 @@ describe('OpenSloEntityProcessor', () => {
       'SLI/GreatSLI: spec.ratioMetric.bad cannot be set together with good',
     );
     await expect(
-      accept(processor, fixture('alert-policy/alert-policy-malformed-cond.yaml')),
-    ).rejects.toThrow(/^AlertPolicy\/AlertPolicy: spec\.conditions\[0\]\.conditionRef is required unless the AlertCondition is inlined/);
+      accept(
+        processor,
+        fixture('alert-policy/alert-policy-malformed-cond.yaml'),
+      ),
+    ).rejects.toThrow(
+      /^AlertPolicy\/AlertPolicy: spec\.conditions\[0\]\.conditionRef is required unless the AlertCondition is inlined/,
+    );
     const slo = fixture('slo/slo-no-indicatorref-rolling-alerts.yaml');
     await expect(
       accept(processor, {
@@ -141,10 +152,17 @@ describe('OpenSloEntityProcessor', () => {
         labels: { ...entity.metadata.labels, env: ['prod', 'staging'] } as any,
       },
     });
-    expect(pre.metadata.labels).toEqual({ tier: 'critical', team: 'payments-team' });
+    expect(pre.metadata.labels).toEqual({
+      tier: 'critical',
+      team: 'payments-team',
+    });
     expect(
       JSON.parse(pre.metadata.annotations!['pilothouse.dev/openslo-labels']),
-    ).toEqual({ tier: ['critical'], team: ['payments-team'], env: ['prod', 'staging'] });
+    ).toEqual({
+      tier: ['critical'],
+      team: ['payments-team'],
+      env: ['prod', 'staging'],
+    });
     expect(pre.metadata.title).toBe('Payments availability');
   });
 

@@ -75,10 +75,14 @@ function isCrossDocument(message: string): boolean {
 function indicatorRefs(entity: Entity): string[] {
   const spec = (entity.spec ?? {}) as Record<string, any>;
   const refs = [spec.indicatorRef];
-  for (const objective of Array.isArray(spec.objectives) ? spec.objectives : []) {
+  for (const objective of Array.isArray(spec.objectives)
+    ? spec.objectives
+    : []) {
     refs.push(objective?.indicatorRef);
   }
-  return [...new Set(refs.filter((r): r is string => typeof r === 'string' && !!r))];
+  return [
+    ...new Set(refs.filter((r): r is string => typeof r === 'string' && !!r)),
+  ];
 }
 
 /**
@@ -183,7 +187,13 @@ export class OpenSloEntityProcessor implements CatalogProcessor {
       incoming: string,
     ) => {
       emit(processingResult.relation({ source: self, type: outgoing, target }));
-      emit(processingResult.relation({ source: target, type: incoming, target: self }));
+      emit(
+        processingResult.relation({
+          source: target,
+          type: incoming,
+          target: self,
+        }),
+      );
     };
     const refOf = (value: string, defaultKind: string) => {
       const ref = parseEntityRef(value, {
@@ -208,17 +218,25 @@ export class OpenSloEntityProcessor implements CatalogProcessor {
       const ns = measured?.metadata.namespace ?? 'default';
       if (!owner && typeof spec.owner === 'string') {
         owner = stringifyEntityRef(
-          parseEntityRef(spec.owner, { defaultKind: 'Group', defaultNamespace: ns }),
+          parseEntityRef(spec.owner, {
+            defaultKind: 'Group',
+            defaultNamespace: ns,
+          }),
         );
       }
       if (!system && typeof spec.system === 'string') {
         system = stringifyEntityRef(
-          parseEntityRef(spec.system, { defaultKind: 'System', defaultNamespace: ns }),
+          parseEntityRef(spec.system, {
+            defaultKind: 'System',
+            defaultNamespace: ns,
+          }),
         );
       }
     }
-    if (owner) both(refOf(owner, 'Group'), RELATION_OWNED_BY, RELATION_OWNER_OF);
-    if (system) both(refOf(system, 'System'), RELATION_PART_OF, RELATION_HAS_PART);
+    if (owner)
+      both(refOf(owner, 'Group'), RELATION_OWNED_BY, RELATION_OWNER_OF);
+    if (system)
+      both(refOf(system, 'System'), RELATION_PART_OF, RELATION_HAS_PART);
     for (const sli of indicatorRefs(entity)) {
       both(refOf(sli, 'SLI'), RELATION_DEPENDS_ON, RELATION_DEPENDENCY_OF);
     }

@@ -84,15 +84,18 @@ export async function startTestPrometheus(
   const promtool = which('promtool');
   if (!prometheus || !promtool) {
     throw new Error(
-      'These tests run a real Prometheus: prometheus and promtool are not on PATH. Install Debian\'s prometheus package (apt-get install prometheus; scripts/test.sh does so when run as root).',
+      "These tests run a real Prometheus: prometheus and promtool are not on PATH. Install Debian's prometheus package (apt-get install prometheus; scripts/test.sh does so when run as root).",
     );
   }
-  const endSeconds = Math.floor((options.end?.getTime() ?? Date.now()) / 60_000) * 60;
+  const endSeconds =
+    Math.floor((options.end?.getTime() ?? Date.now()) / 60_000) * 60;
   const end = new Date(endSeconds * 1000);
   const metrics = new ServiceMetrics(options.services ?? TEST_SERVICES, {
     incidentAnchorMs: end.getTime(),
   });
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'slo-prometheus-'));
+  const dir = await fs.promises.mkdtemp(
+    path.join(os.tmpdir(), 'slo-prometheus-'),
+  );
   const history = path.join(dir, 'history.om');
   await writeMetricsHistory(metrics, fs.createWriteStream(history), {
     end: endSeconds,
@@ -176,9 +179,9 @@ export function trueErrorRatio(
   toSeconds: number,
 ): number {
   const count = (t: number) => {
-    const samples = metrics.samples('http_requests', t).filter(
-      s => s.labels.service === service,
-    );
+    const samples = metrics
+      .samples('http_requests', t)
+      .filter(s => s.labels.service === service);
     const total = samples.reduce((n, s) => n + s.value, 0);
     const errors = samples
       .filter(s => s.labels.code.startsWith('5'))

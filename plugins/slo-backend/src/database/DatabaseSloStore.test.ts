@@ -6,7 +6,10 @@ jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-const figures = (status: SloFigures['status'], budgetRemaining: number): SloFigures => ({
+const figures = (
+  status: SloFigures['status'],
+  budgetRemaining: number,
+): SloFigures => ({
   objective: 0.999,
   window: { kind: 'rolling', duration: '4w' },
   sli: { type: 'ratio', value: 0.9995 },
@@ -17,7 +20,11 @@ const figures = (status: SloFigures['status'], budgetRemaining: number): SloFigu
   alerts: [],
   status,
 });
-const unknown = { ...figures('unknown', 0), budgetRemaining: null, budgetConsumed: null };
+const unknown = {
+  ...figures('unknown', 0),
+  budgetRemaining: null,
+  budgetConsumed: null,
+};
 const at = (minute: number) => new Date(Date.UTC(2026, 4, 1, 12, minute));
 
 describe('DatabaseSloStore', () => {
@@ -38,7 +45,12 @@ describe('DatabaseSloStore', () => {
         figures: { status: 'burning', budgetRemaining: 0.7 },
       });
 
-      await store.recordFailure(ref, 'Prometheus could not be reached', at(3), unknown);
+      await store.recordFailure(
+        ref,
+        'Prometheus could not be reached',
+        at(3),
+        unknown,
+      );
       expect(await store.get(ref)).toMatchObject({
         statusSince: at(1).toISOString(),
         evaluatedAt: at(2).toISOString(),
@@ -54,8 +66,14 @@ describe('DatabaseSloStore', () => {
         figures: { status: 'unknown' },
       });
       // Its first success starts its status from then.
-      await store.recordSuccess('slo:default/new', figures('unknown', 1), at(4));
-      expect((await store.get('slo:default/new'))?.statusSince).toBe(at(4).toISOString());
+      await store.recordSuccess(
+        'slo:default/new',
+        figures('unknown', 1),
+        at(4),
+      );
+      expect((await store.get('slo:default/new'))?.statusSince).toBe(
+        at(4).toISOString(),
+      );
 
       expect(await store.retainOnly([ref])).toBe(1);
       expect((await store.list()).map(e => e.entityRef)).toEqual([ref]);

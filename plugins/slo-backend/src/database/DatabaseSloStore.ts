@@ -32,7 +32,11 @@ export interface SloStore {
   get(entityRef: string): Promise<StoredEvaluation | undefined>;
   list(): Promise<StoredEvaluation[]>;
   /** A successful evaluation; keeps `statusSince` while the status stays the same. */
-  recordSuccess(entityRef: string, figures: SloFigures, at: Date): Promise<void>;
+  recordSuccess(
+    entityRef: string,
+    figures: SloFigures,
+    at: Date,
+  ): Promise<void>;
   /**
    * A failed attempt: the figures of the last success stay; an SLO never
    * evaluated gets `unknown` figures.

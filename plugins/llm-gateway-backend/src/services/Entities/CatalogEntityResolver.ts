@@ -68,7 +68,10 @@ export class CatalogEntityResolver implements EntityResolver {
   /** The entity's context with whether its SLO burns, when SLOs are read. */
   private async withSlo(context: EntityContext): Promise<EntityContext> {
     if (!this.sloStatus) return context;
-    return { ...context, sloBurning: await this.sloStatus.burning(context.ref) };
+    return {
+      ...context,
+      sloBurning: await this.sloStatus.burning(context.ref),
+    };
   }
 
   async resolve(
@@ -93,7 +96,10 @@ export class CatalogEntityResolver implements EntityResolver {
     if (names.length === 0) return [];
     const { items } = await this.catalog.getEntities(
       {
-        filter: NAMING_FIELDS.map(field => ({ kind: 'component', [field]: names })),
+        filter: NAMING_FIELDS.map(field => ({
+          kind: 'component',
+          [field]: names,
+        })),
       },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );

@@ -14,9 +14,17 @@ describe('SloStatusReader', () => {
   let server: Server;
   let url: string;
   const calls: Array<{ entityRef: string; authorization?: string }> = [];
-  let answer: (entityRef: string) => { status: number; body?: unknown } = ref => ({
+  let answer: (entityRef: string) => {
+    status: number;
+    body?: unknown;
+  } = ref => ({
     status: 200,
-    body: { entityRef: ref, burning: ref === 'component:default/payments', warning: false, slos: [] },
+    body: {
+      entityRef: ref,
+      burning: ref === 'component:default/payments',
+      warning: false,
+      slos: [],
+    },
   });
 
   beforeAll(async () => {
@@ -38,7 +46,8 @@ describe('SloStatusReader', () => {
     new SloStatusReader({
       discovery: {
         getBaseUrl: async (pluginId: string) => `${base}/api/${pluginId}`,
-        getExternalBaseUrl: async (pluginId: string) => `${base}/api/${pluginId}`,
+        getExternalBaseUrl: async (pluginId: string) =>
+          `${base}/api/${pluginId}`,
       },
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
@@ -59,9 +68,15 @@ describe('SloStatusReader', () => {
 
   it('counts an entity as burning when its status cannot be read', async () => {
     answer = () => ({ status: 500 });
-    expect(await reader(url, 0).burning('component:default/checkout')).toBe(true);
-    expect(await reader('http://127.0.0.1:1').burning('component:default/checkout')).toBe(true);
+    expect(await reader(url, 0).burning('component:default/checkout')).toBe(
+      true,
+    );
+    expect(
+      await reader('http://127.0.0.1:1').burning('component:default/checkout'),
+    ).toBe(true);
     answer = () => ({ status: 200, body: { entityRef: 'x' } });
-    expect(await reader(url, 0).burning('component:default/checkout')).toBe(true);
+    expect(await reader(url, 0).burning('component:default/checkout')).toBe(
+      true,
+    );
   });
 });

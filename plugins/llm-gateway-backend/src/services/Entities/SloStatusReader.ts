@@ -17,7 +17,10 @@ export interface SloStatusSource {
  * through unnoticed.
  */
 export class SloStatusReader implements SloStatusSource {
-  private readonly cache = new Map<string, { at: number; burning: Promise<boolean> }>();
+  private readonly cache = new Map<
+    string,
+    { at: number; burning: Promise<boolean> }
+  >();
 
   constructor(
     private readonly options: {

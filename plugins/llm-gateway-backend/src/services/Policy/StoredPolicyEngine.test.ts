@@ -202,15 +202,21 @@ describe('StoredPolicyEngine with the repository policies and catalog', () => {
       },
     });
     const ivan = await entities.resolveUser('ivan', { credentials });
-    const notifications = await withSlo.resolve('component:default/notifications', {
-      credentials,
-    });
+    const notifications = await withSlo.resolve(
+      'component:default/notifications',
+      {
+        credentials,
+      },
+    );
     expect(notifications.sloBurning).toBe(true);
     const input = await inputFor(
       'carol',
       'a destructive tool on notifications (experimental, platform-team)',
     );
-    const burning = { ...input, request: { ...input.request, entity: notifications } };
+    const burning = {
+      ...input,
+      request: { ...input.request, entity: notifications },
+    };
     // The owner who would only confirm now needs an approver.
     expect(await engine.decide({ ...burning, principal: ivan })).toMatchObject({
       decision: 'ask',
@@ -219,7 +225,9 @@ describe('StoredPolicyEngine with the repository policies and catalog', () => {
       reason: expect.stringMatching(/burning its error budget/),
     });
     // Someone who may not change it at all still may not.
-    expect(await engine.decide({ ...burning, principal: people.alice })).toMatchObject({
+    expect(
+      await engine.decide({ ...burning, principal: people.alice }),
+    ).toMatchObject({
       decision: 'deny',
       rule: 'guardrails/destructive-tools-only-for-owners',
     });
@@ -232,7 +240,9 @@ describe('StoredPolicyEngine with the repository policies and catalog', () => {
       }),
     ).toMatchObject({ decision: 'allow' });
     // A healthy entity keeps its usual rule.
-    const checkout = await withSlo.resolve('component:default/checkout', { credentials });
+    const checkout = await withSlo.resolve('component:default/checkout', {
+      credentials,
+    });
     expect(checkout.sloBurning).toBe(false);
   });
 

@@ -13,7 +13,10 @@ import {
   TestPrometheus,
   trueErrorRatio,
 } from '../../__testUtils__/prometheus';
-import { PrometheusClient, PrometheusError } from '../Prometheus/PrometheusClient';
+import {
+  PrometheusClient,
+  PrometheusError,
+} from '../Prometheus/PrometheusClient';
 import { SloEvaluator } from './SloEvaluator';
 
 /*
@@ -63,7 +66,8 @@ describe('SloEvaluator against Prometheus', () => {
     }
     // Windows reaching back before it (scaled to 28 days: 5h36m, 22h24m, 67h12m).
     const expected = (seconds: number) =>
-      trueErrorRatio(prometheus.metrics, 'payments', end - seconds, end) / 0.001;
+      trueErrorRatio(prometheus.metrics, 'payments', end - seconds, end) /
+      0.001;
     expect(figures.burnRates['6h']).toBeCloseTo(expected(5.6 * 3600), 2);
     expect(figures.burnRates['1d']).toBeCloseTo(expected(22.4 * 3600), 2);
     expect(figures.burnRates['3d']).toBeCloseTo(expected(67.2 * 3600), 2);
@@ -71,7 +75,12 @@ describe('SloEvaluator against Prometheus', () => {
     expect(figures.burnRates['3d']).toBeGreaterThan(1);
 
     expect(
-      figures.alerts.map(a => [a.name, a.longDuration, a.shortDuration, a.firing]),
+      figures.alerts.map(a => [
+        a.name,
+        a.longDuration,
+        a.shortDuration,
+        a.firing,
+      ]),
     ).toEqual([
       ['page-fast', '56m', '4m40s', true],
       ['page-slow', '5h36m', '28m', true],
@@ -148,7 +157,8 @@ describe('SloEvaluator against Prometheus', () => {
     expect(last.t).toBe(prometheus.end.toISOString());
     const end = prometheus.end.getTime() / 1000;
     const consumed =
-      trueErrorRatio(prometheus.metrics, 'payments', end - 28 * 86_400, end) / 0.001;
+      trueErrorRatio(prometheus.metrics, 'payments', end - 28 * 86_400, end) /
+      0.001;
     expect(last.budgetRemaining!).toBeCloseTo(1 - consumed, 1);
     expect(last.budgetRemaining!).toBeLessThan(
       points[Math.floor(points.length / 2)].budgetRemaining!,

@@ -13,7 +13,10 @@ import {
   SloListResponse,
   SloSummary,
 } from '@pilothouse/plugin-slo-common';
-import type { SloStore, StoredEvaluation } from '../../database/DatabaseSloStore';
+import type {
+  SloStore,
+  StoredEvaluation,
+} from '../../database/DatabaseSloStore';
 import { PrometheusError } from '../Prometheus/PrometheusClient';
 import type { SloEntities, SloEntry } from '../SloEntities/SloEntities';
 import { SloEvaluator, unknownFigures } from './SloEvaluator';
@@ -65,7 +68,9 @@ function normalizeRef(ref: string, defaultKind: string): string {
 
 function matches(value: string | undefined, wanted: string[] | undefined) {
   if (!wanted?.length) return true;
-  return value !== undefined && wanted.includes(value.toLocaleLowerCase('en-US'));
+  return (
+    value !== undefined && wanted.includes(value.toLocaleLowerCase('en-US'))
+  );
 }
 
 export interface SloServiceOptions {
@@ -74,8 +79,6 @@ export interface SloServiceOptions {
   store: SloStore;
   auth: AuthService;
   logger: LoggerService;
-  /** The Prometheus the SLOs are evaluated against, for messages. */
-  prometheusUrl: string;
   now?: () => Date;
 }
 
@@ -175,7 +178,9 @@ export class SloService {
         : placeholderFigures());
     const error =
       stored?.error ??
-      (entry.definition ? undefined : `the SLO cannot be read: ${entry.problems.join('; ')}`);
+      (entry.definition
+        ? undefined
+        : `the SLO cannot be read: ${entry.problems.join('; ')}`);
     return {
       entityRef: entry.entityRef,
       title: entry.title,
@@ -246,7 +251,9 @@ export class SloService {
     const entry = await this.options.entities.get(ref, credentials);
     if (!entry.definition) {
       throw new InputError(
-        `${entry.entityRef} cannot be read as OpenSLO: ${entry.problems.join('; ')}`,
+        `${entry.entityRef} cannot be read as OpenSLO: ${entry.problems.join(
+          '; ',
+        )}`,
       );
     }
     const points = await this.options.evaluator.history(
@@ -264,7 +271,9 @@ export class SloService {
     const entry = await this.options.entities.get(ref, credentials);
     if (!entry.definition) {
       throw new InputError(
-        `${entry.entityRef} cannot be read as OpenSLO: ${entry.problems.join('; ')}`,
+        `${entry.entityRef} cannot be read as OpenSLO: ${entry.problems.join(
+          '; ',
+        )}`,
       );
     }
     return {

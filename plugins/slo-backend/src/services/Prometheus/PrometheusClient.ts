@@ -32,10 +32,7 @@ export interface PrometheusApi {
  * `unreachable` tells the first two from a bad query.
  */
 export class PrometheusError extends Error {
-  constructor(
-    message: string,
-    readonly unreachable: boolean,
-  ) {
+  constructor(message: string, readonly unreachable: boolean) {
     super(message);
     this.name = 'PrometheusError';
   }
@@ -141,7 +138,10 @@ export class PrometheusClient implements PrometheusApi {
     }));
   }
 
-  private async call(endpoint: 'query' | 'query_range', params: Record<string, string>) {
+  private async call(
+    endpoint: 'query' | 'query_range',
+    params: Record<string, string>,
+  ) {
     const url = `${this.baseUrl}/api/v1/${endpoint}`;
     let response: Response;
     try {
@@ -156,7 +156,9 @@ export class PrometheusClient implements PrometheusApi {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      const { cause } = error as { cause?: { code?: string; message?: string } };
+      const { cause } = error as {
+        cause?: { code?: string; message?: string };
+      };
       throw new PrometheusError(
         `Prometheus at ${this.baseUrl} could not be reached (${
           cause?.code ?? cause?.message ?? (error as Error).message

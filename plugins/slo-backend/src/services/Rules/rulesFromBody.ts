@@ -57,9 +57,9 @@ function isSloth(doc: unknown): boolean {
 function isOpenSlo(doc: unknown): boolean {
   const items = Array.isArray(doc) ? doc : [doc];
   return items.some(item =>
-    String((item as Record<string, unknown> | null)?.apiVersion ?? '').startsWith(
-      'openslo/',
-    ),
+    String(
+      (item as Record<string, unknown> | null)?.apiVersion ?? '',
+    ).startsWith('openslo/'),
   );
 }
 
@@ -69,7 +69,9 @@ export function parseSloDocuments(docs: unknown[]): SloParseResult {
     const other = docs.findIndex(d => !isOpenSlo(d));
     if (other >= 0) {
       throw new InputError(
-        `Document ${other + 1} is not OpenSLO (apiVersion openslo/v1); send OpenSLO documents and Sloth specs separately`,
+        `Document ${
+          other + 1
+        } is not OpenSLO (apiVersion openslo/v1); send OpenSLO documents and Sloth specs separately`,
       );
     }
     return parseOpenSlo(docs);
