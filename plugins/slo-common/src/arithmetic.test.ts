@@ -48,7 +48,13 @@ describe('error budget and burn rate', () => {
 describe('burnWindows', () => {
   it('keeps the workbook windows at 30 days', () => {
     expect(burnWindows(30 * DAY).map(w => w.duration)).toEqual([
-      '5m', '30m', '1h', '2h', '6h', '1d', '3d',
+      '5m',
+      '30m',
+      '1h',
+      '2h',
+      '6h',
+      '1d',
+      '3d',
     ]);
   });
 
@@ -56,9 +62,17 @@ describe('burnWindows', () => {
     // 7 days: factor 7/30; 5m = 300 s × 7/30 = 70 s; 1h = 3600 × 7/30 = 840 s = 14m;
     // 3d = 259200 × 7/30 = 60480 s = 16h48m
     const week = burnWindows(7 * DAY);
-    expect(week.map(w => w.seconds)).toEqual([70, 420, 840, 1680, 5040, 20160, 60480]);
+    expect(week.map(w => w.seconds)).toEqual([
+      70, 420, 840, 1680, 5040, 20160, 60480,
+    ]);
     expect(week.map(w => w.duration)).toEqual([
-      '1m10s', '7m', '14m', '28m', '1h24m', '5h36m', '16h48m',
+      '1m10s',
+      '7m',
+      '14m',
+      '28m',
+      '1h24m',
+      '5h36m',
+      '16h48m',
     ]);
     // 28 days: 5m × 28/30 = 280 s = 4m40s; 3d × 28/30 = 241920 s = 2d19h12m
     const fourWeeks = burnWindows(28 * DAY);
@@ -66,7 +80,13 @@ describe('burnWindows', () => {
     expect(fourWeeks[6].duration).toBe('2d19h12m');
     // 90 days (a quarter): × 3; 3d → 9d (Prometheus writes weeks only when they divide exactly)
     expect(burnWindows(90 * DAY).map(w => w.duration)).toEqual([
-      '15m', '1h30m', '3h', '6h', '18h', '3d', '9d',
+      '15m',
+      '1h30m',
+      '3h',
+      '6h',
+      '18h',
+      '3d',
+      '9d',
     ]);
   });
 });
@@ -75,7 +95,13 @@ describe('alertPolicy and alertStates', () => {
   it('is the workbook policy at 30 days', () => {
     const policy = alertPolicy(30 * DAY);
     expect(
-      policy.map(a => [a.name, a.severity, a.threshold, a.long.duration, a.short.duration]),
+      policy.map(a => [
+        a.name,
+        a.severity,
+        a.threshold,
+        a.long.duration,
+        a.short.duration,
+      ]),
     ).toEqual([
       ['page-fast', 'page', 14.4, '1h', '5m'],
       ['page-slow', 'page', 6, '6h', '30m'],
@@ -89,7 +115,9 @@ describe('alertPolicy and alertStates', () => {
 
   it('keeps the thresholds and scales the windows for 7 days', () => {
     const policy = alertPolicy(7 * DAY);
-    expect(policy.map(a => [a.threshold, a.long.duration, a.short.duration])).toEqual([
+    expect(
+      policy.map(a => [a.threshold, a.long.duration, a.short.duration]),
+    ).toEqual([
       [14.4, '14m', '1m10s'],
       [6, '1h24m', '7m'],
       [1, '16h48m', '1h24m'],
@@ -123,13 +151,18 @@ describe('alertPolicy and alertStates', () => {
   });
 
   it('does not fire at exactly the threshold', () => {
-    const states = alertStates({ '1h': 14.4, '5m': 14.4 }, alertPolicy(30 * DAY));
+    const states = alertStates(
+      { '1h': 14.4, '5m': 14.4 },
+      alertPolicy(30 * DAY),
+    );
     expect(states[0].firing).toBe(false);
   });
 
   it('sorts the status by the most severe alert that fires', () => {
     const policy = alertPolicy(30 * DAY);
-    expect(sloStatus(alertStates({ '3d': 1.5, '6h': 2 }, policy))).toBe('warning');
+    expect(sloStatus(alertStates({ '3d': 1.5, '6h': 2 }, policy))).toBe(
+      'warning',
+    );
     expect(sloStatus(alertStates({ '3d': 0.5, '6h': 0.5 }, policy))).toBe('ok');
     // no traffic: every burn rate null, nothing burns
     expect(sloStatus(alertStates({}, policy))).toBe('ok');

@@ -95,6 +95,37 @@ export function burnWindows(periodSeconds: number): ScaledBurnWindow[] {
   });
 }
 
+/** The workbook's alerts at a 30-day period and the share of the budget each spends in its long window. */
+const WORKBOOK_ALERTS: Array<{
+  name: SloAlertState['name'];
+  severity: SloAlertState['severity'];
+  budgetPercent: number;
+  long: BurnWindow;
+  short: BurnWindow;
+}> = [
+  {
+    name: 'page-fast',
+    severity: 'page',
+    budgetPercent: 2,
+    long: '1h',
+    short: '5m',
+  },
+  {
+    name: 'page-slow',
+    severity: 'page',
+    budgetPercent: 5,
+    long: '6h',
+    short: '30m',
+  },
+  {
+    name: 'ticket',
+    severity: 'ticket',
+    budgetPercent: 10,
+    long: '3d',
+    short: '6h',
+  },
+];
+
 /** One alert of the multi-window multi-burn-rate policy. */
 export interface BurnRateAlert {
   name: SloAlertState['name'];
@@ -129,22 +160,15 @@ export function alertPolicy(periodSeconds: number): BurnRateAlert[] {
   }));
 }
 
-const WORKBOOK_ALERTS: Array<{
-  name: SloAlertState['name'];
-  severity: SloAlertState['severity'];
-  budgetPercent: number;
-  long: BurnWindow;
-  short: BurnWindow;
-}> = [
-  { name: 'page-fast', severity: 'page', budgetPercent: 2, long: '1h', short: '5m' },
-  { name: 'page-slow', severity: 'page', budgetPercent: 5, long: '6h', short: '30m' },
-  { name: 'ticket', severity: 'ticket', budgetPercent: 10, long: '3d', short: '6h' },
-];
-
 /** share (in %) × period hours / 100 / long-window hours, in Sloth's order of operations. */
-export function workbookFactor(budgetPercent: number, long: BurnWindow): number {
+export function workbookFactor(
+  budgetPercent: number,
+  long: BurnWindow,
+): number {
   const periodHours = WORKBOOK_PERIOD_SECONDS / HOUR;
-  return (budgetPercent * periodHours) / 100 / (BURN_WINDOW_SECONDS[long] / HOUR);
+  return (
+    (budgetPercent * periodHours) / 100 / (BURN_WINDOW_SECONDS[long] / HOUR)
+  );
 }
 
 /**

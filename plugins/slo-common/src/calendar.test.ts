@@ -92,12 +92,18 @@ describe('calendarPeriod', () => {
       timeZone: 'UTC',
       startTime: '2025-01-31T00:00:00',
     };
-    expect(calendarPeriod(window, new Date('2025-03-15T00:00:00Z')).start.toISOString()).toBe(
-      '2025-02-28T00:00:00.000Z',
-    );
-    expect(calendarPeriod(window, new Date('2025-05-31T01:00:00Z')).start.toISOString()).toBe(
-      '2025-05-31T00:00:00.000Z',
-    );
+    expect(
+      calendarPeriod(
+        window,
+        new Date('2025-03-15T00:00:00Z'),
+      ).start.toISOString(),
+    ).toBe('2025-02-28T00:00:00.000Z');
+    expect(
+      calendarPeriod(
+        window,
+        new Date('2025-05-31T01:00:00Z'),
+      ).start.toISOString(),
+    ).toBe('2025-05-31T00:00:00.000Z');
   });
 
   it('answers the window ending now for rolling SLOs', () => {
@@ -119,13 +125,19 @@ describe('calendarPeriod', () => {
 
 describe('periodSeconds and sloWindowAt', () => {
   it('scales calendar SLOs by their nominal length', () => {
-    expect(periodSeconds({ kind: 'calendar', unit: 'month', timeZone: 'UTC' })).toBe(30 * DAY);
-    expect(periodSeconds({ kind: 'calendar', unit: 'quarter', timeZone: 'UTC' })).toBe(90 * DAY);
+    expect(
+      periodSeconds({ kind: 'calendar', unit: 'month', timeZone: 'UTC' }),
+    ).toBe(30 * DAY);
+    expect(
+      periodSeconds({ kind: 'calendar', unit: 'quarter', timeZone: 'UTC' }),
+    ).toBe(90 * DAY);
     expect(periodSeconds({ kind: 'rolling', seconds: 7 * DAY })).toBe(7 * DAY);
   });
 
   it('gives the contract shape', () => {
-    expect(sloWindowAt({ kind: 'rolling', seconds: 28 * DAY }, new Date())).toEqual({
+    expect(
+      sloWindowAt({ kind: 'rolling', seconds: 28 * DAY }, new Date()),
+    ).toEqual({
       kind: 'rolling',
       duration: '4w',
     });

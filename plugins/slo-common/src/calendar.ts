@@ -67,7 +67,9 @@ export function calendarPeriod(
   // boundary) so that a period anchored on the 31st keeps coming back to it.
   const boundary = (n: number) =>
     anchor.plus(Duration.fromObject(scale(step, n)));
-  let n = Math.floor(at.diff(anchor, unitKey(window.unit)).as(unitKey(window.unit)));
+  let n = Math.floor(
+    at.diff(anchor, unitKey(window.unit)).as(unitKey(window.unit)),
+  );
   while (n > 0 && boundary(n) > at) n -= 1;
   while (boundary(n + 1) <= at) n += 1;
   const start = boundary(n);
@@ -101,7 +103,9 @@ function periodAnchor(
     });
     if (!parsed.isValid) {
       throw new RangeError(
-        `calendar.startTime ${JSON.stringify(startTime)} is not a date and time`,
+        `calendar.startTime ${JSON.stringify(
+          startTime,
+        )} is not a date and time`,
       );
     }
     return parsed;

@@ -79,9 +79,11 @@ describe('evaluateCounts', () => {
   });
 
   it('treats good above total as no errors and refuses negative counts', () => {
-    expect(evaluateCounts([{ t: hour(1), good: 1001, total: 1000 }], 0.99).sli).toBe(1);
-    expect(() => evaluateCounts([{ t: hour(1), good: -1, total: 5 }], 0.99)).toThrow(
-      /non-negative/,
-    );
+    expect(
+      evaluateCounts([{ t: hour(1), good: 1001, total: 1000 }], 0.99).sli,
+    ).toBe(1);
+    expect(() =>
+      evaluateCounts([{ t: hour(1), good: -1, total: 5 }], 0.99),
+    ).toThrow(/non-negative/);
   });
 });

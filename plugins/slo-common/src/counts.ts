@@ -47,7 +47,9 @@ export function evaluateCounts(
   for (const sample of ordered) {
     if (!(sample.total >= 0 && sample.good >= 0)) {
       throw new RangeError(
-        `counts must be non-negative numbers, got good=${sample.good} total=${sample.total} at ${sample.time.toISOString()}`,
+        `counts must be non-negative numbers, got good=${sample.good} total=${
+          sample.total
+        } at ${sample.time.toISOString()}`,
       );
     }
     good += Math.min(sample.good, sample.total);

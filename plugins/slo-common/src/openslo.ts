@@ -17,16 +17,27 @@ import {
 const V1 = 'openslo/v1';
 const V1ALPHA = 'openslo/v1alpha';
 
+/** Sloth's placeholder for the range of a query, `{{.window}}`. */
+export const WINDOW_PLACEHOLDER = /{{ *\.window *}}/;
+
 const DURATION_SHORTHAND = /^\d+(m|h|d|w|M|Q|Y)$/;
 const durationShorthand = z
   .string()
-  .regex(DURATION_SHORTHAND, 'must be a duration shorthand such as 5m, 28d, 1M or 1Q');
+  .regex(
+    DURATION_SHORTHAND,
+    'must be a duration shorthand such as 5m, 28d, 1M or 1Q',
+  );
 const description = z
   .string()
   .max(1050, 'must be at most 1050 characters')
   .optional()
   .nullable();
-const labelValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+const labelValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.array(z.string()),
+]);
 
 const metadataSchema = z.object({
   name: z.string().min(1, 'is required'),
@@ -160,9 +171,12 @@ const alertPolicySpecSchema = z.object({
   alertWhenResolved: z.boolean().optional(),
   alertWhenBreaching: z.boolean().optional(),
   conditions: z
-    .array(refOrInline('conditionRef', 'AlertCondition', alertConditionSpecSchema), {
-      error: 'is required',
-    })
+    .array(
+      refOrInline('conditionRef', 'AlertCondition', alertConditionSpecSchema),
+      {
+        error: 'is required',
+      },
+    )
     .length(1, 'must hold exactly one condition'),
   notificationTargets: z
     .array(
@@ -190,7 +204,10 @@ const objectiveSchema = z
     compositeWeight: z.number().gt(0).optional(),
   })
   .superRefine((objective, ctx) => {
-    if ((objective.target === undefined) === (objective.targetPercent === undefined)) {
+    if (
+      (objective.target === undefined) ===
+      (objective.targetPercent === undefined)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['target'],
@@ -296,7 +313,9 @@ const v1alphaSloSpecSchema = z.object({
         count: z.number().int().positive(),
         unit: z.string(),
         isRolling: z.boolean().optional(),
-        calendar: z.object({ startTime: z.string(), timeZone: z.string() }).optional(),
+        calendar: z
+          .object({ startTime: z.string(), timeZone: z.string() })
+          .optional(),
       }),
     )
     .max(1, 'must hold at most one time window')
@@ -309,8 +328,16 @@ const v1alphaSloSpecSchema = z.object({
         ratioMetrics: z
           .object({
             counter: z.boolean().optional(),
-            good: z.object({ source: z.string(), queryType: z.string(), query: z.string() }),
-            total: z.object({ source: z.string(), queryType: z.string(), query: z.string() }),
+            good: z.object({
+              source: z.string(),
+              queryType: z.string(),
+              query: z.string(),
+            }),
+            total: z.object({
+              source: z.string(),
+              queryType: z.string(),
+              query: z.string(),
+            }),
           })
           .optional(),
       }),
@@ -355,16 +382,24 @@ export function parseOpenSlo(docs: unknown[]): SloParseResult {
   );
 
   const valid: Partial<Record<V1Kind, ValidDocument<any>[]>> = {};
-  const alphaSlos: Array<ValidDocument<z.infer<typeof v1alphaSloSpecSchema>>> = [];
+  const alphaSlos: Array<ValidDocument<z.infer<typeof v1alphaSloSpecSchema>>> =
+    [];
 
   for (const doc of documents) {
     const report = (path: string, message: string) =>
-      problems.push({ document: doc.label, path, message, severity: 'invalid' });
+      problems.push({
+        document: doc.label,
+        path,
+        message,
+        severity: 'invalid',
+      });
     if (doc.apiVersion === V1ALPHA) {
       if (doc.kind !== 'SLO') {
         report(
           'apiVersion',
-          `only kind SLO is read at ${V1ALPHA}; ${doc.kind ?? 'a document without kind'} needs ${V1}`,
+          `only kind SLO is read at ${V1ALPHA}; ${
+            doc.kind ?? 'a document without kind'
+          } needs ${V1}`,
         );
         continue;
       }
@@ -415,14 +450,18 @@ function flattenDocuments(docs: unknown[]): Document[] {
       return;
     }
     const index = out.length;
-    const raw = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>;
+    const raw = (item && typeof item === 'object' ? item : {}) as Record<
+      string,
+      unknown
+    >;
     const metadata = (raw.metadata ?? {}) as Record<string, unknown>;
     const kind = typeof raw.kind === 'string' ? raw.kind : undefined;
     const name = typeof metadata.name === 'string' ? metadata.name : undefined;
     out.push({
       index,
       label: kind && name ? `${kind}/${name}` : `#${index}`,
-      apiVersion: typeof raw.apiVersion === 'string' ? raw.apiVersion : undefined,
+      apiVersion:
+        typeof raw.apiVersion === 'string' ? raw.apiVersion : undefined,
       kind,
       name,
       raw,
@@ -446,11 +485,15 @@ function parseDocument<S extends z.ZodTypeAny>(
     }
     return undefined;
   }
+  const data = result.data as {
+    metadata: z.infer<typeof metadataSchema>;
+    spec: z.infer<S>;
+  };
   return {
     doc,
-    name: result.data.metadata.name,
-    metadata: result.data.metadata,
-    spec: result.data.spec,
+    name: data.metadata.name,
+    metadata: data.metadata,
+    spec: data.spec,
   };
 }
 
@@ -458,7 +501,9 @@ function parseDocument<S extends z.ZodTypeAny>(
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path
     .map((part, i) =>
-      typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`,
+      typeof part === 'number'
+        ? `[${part}]`
+        : `${i === 0 ? '' : '.'}${String(part)}`,
     )
     .join('');
 }
@@ -492,7 +537,9 @@ function resolveWindow(
   unsupported: (path: string, message: string) => void,
 ): SloDefinitionWindow {
   const shorthand = parseDurationShorthand(window.duration)!;
-  const calendar = window.isRolling === false || (window.isRolling === undefined && window.calendar);
+  const calendar =
+    window.isRolling === false ||
+    (window.isRolling === undefined && window.calendar);
   if (!calendar) {
     return { kind: 'rolling', seconds: shorthandSeconds(shorthand) };
   }
@@ -520,7 +567,12 @@ function resolveSlo(
   const label = slo.doc.label;
   const sloProblems: SloProblem[] = [];
   const unsupported = (path: string, message: string) =>
-    sloProblems.push({ document: label, path, message, severity: 'unsupported' });
+    sloProblems.push({
+      document: label,
+      path,
+      message,
+      severity: 'unsupported',
+    });
 
   const window = resolveWindow(spec.timeWindow[0], unsupported);
   if (spec.budgetingMethod !== 'Occurrences') {
@@ -530,20 +582,22 @@ function resolveSlo(
     );
   }
   const alerting = resolveAlerting(slo, context, unsupported);
-  const alertPolicies = (spec.alertPolicies ?? []).map(policy =>
-    typeof policy === 'string'
-      ? policy
-      : 'alertPolicyRef' in policy
-        ? policy.alertPolicyRef
-        : policy.metadata.name,
-  );
+  const alertPolicies = (spec.alertPolicies ?? []).map(policyName);
 
   const out: SloDefinition[] = [];
   spec.objectives.forEach((objective, index) => {
     const objectiveProblems: SloProblem[] = [];
     const objectiveUnsupported = (path: string, message: string) =>
-      objectiveProblems.push({ document: label, path, message, severity: 'unsupported' });
-    const base = objective.indicator || objective.indicatorRef ? `spec.objectives[${index}]` : 'spec';
+      objectiveProblems.push({
+        document: label,
+        path,
+        message,
+        severity: 'unsupported',
+      });
+    const base =
+      objective.indicator || objective.indicatorRef
+        ? `spec.objectives[${index}]`
+        : 'spec';
     const indicator = objective.indicator ?? spec.indicator;
     const indicatorRef = objective.indicatorRef ?? spec.indicatorRef;
     let sliSpec: SliSpec | undefined = indicator?.spec;
@@ -553,13 +607,21 @@ function resolveSlo(
         problems.push({
           document: label,
           path: `${base}.indicatorRef`,
-          message: `no SLI named ${JSON.stringify(indicatorRef)} among the documents`,
+          message: `no SLI named ${JSON.stringify(
+            indicatorRef,
+          )} among the documents`,
           severity: 'invalid',
         });
         return;
       }
     }
-    const sli = resolveSli(sliSpec!, objective, `${base}.indicator.spec`, context, objectiveUnsupported);
+    const sli = resolveSli(
+      sliSpec!,
+      objective,
+      `${base}.indicator.spec`,
+      context,
+      objectiveUnsupported,
+    );
     const target = objective.target ?? objective.targetPercent! / 100;
     const all = [...sloProblems, ...objectiveProblems];
     out.push({
@@ -574,7 +636,9 @@ function resolveSlo(
       sli,
       alerting,
       source: { format: V1, objectiveIndex: index, alertPolicies },
-      unsupported: all.length ? all.map(p => `${p.path}: ${p.message}`) : undefined,
+      unsupported: all.length
+        ? all.map(p => `${p.path}: ${p.message}`)
+        : undefined,
     });
     problems.push(...objectiveProblems);
   });
@@ -600,18 +664,24 @@ function resolveSli(
     const type =
       source.metricSource.type ??
       (source.metricSource.metricSourceRef
-        ? context.dataSources.get(source.metricSource.metricSourceRef)?.spec.type
+        ? context.dataSources.get(source.metricSource.metricSourceRef)?.spec
+            .type
         : undefined);
     if (!type || type.toLowerCase() !== 'prometheus') {
       unsupported(
         `${at}.metricSource.type`,
-        `only Prometheus metric sources are evaluated, not ${type ?? 'an unnamed source'}`,
+        `only Prometheus metric sources are evaluated, not ${
+          type ?? 'an unnamed source'
+        }`,
       );
       return undefined;
     }
     const text = source.metricSource.spec.query;
     if (typeof text !== 'string' || !text.trim()) {
-      unsupported(`${at}.metricSource.spec.query`, 'a PromQL query is required');
+      unsupported(
+        `${at}.metricSource.spec.query`,
+        'a PromQL query is required',
+      );
       return undefined;
     }
     return text.trim();
@@ -631,7 +701,11 @@ function resolveSli(
     const total = query(ratio.total!, `${at}.total`);
     const good = ratio.good && query(ratio.good, `${at}.good`);
     const bad = ratio.bad && query(ratio.bad, `${at}.bad`);
-    for (const [key, text] of [['total', total], ['good', good], ['bad', bad]] as const) {
+    for (const [key, text] of [
+      ['total', total],
+      ['good', good],
+      ['bad', bad],
+    ] as const) {
       if (text && !WINDOW_PLACEHOLDER.test(text)) {
         unsupported(
           `${at}.${key}.metricSource.spec.query`,
@@ -640,13 +714,18 @@ function resolveSli(
       }
     }
     if (!total || !(good || bad)) return PLACEHOLDER_SLI;
-    return good ? { type: 'ratio', good, total } : { type: 'ratio', bad: bad!, total };
+    return good
+      ? { type: 'ratio', good, total }
+      : { type: 'ratio', bad: bad!, total };
   }
 
   const at = `${path}.thresholdMetric`;
   const text = query(spec.thresholdMetric!, at);
   if (!text) return PLACEHOLDER_SLI;
-  const histogram = /^([a-zA-Z_:][a-zA-Z0-9_:]*?)(?:_bucket|_count|_sum)?\s*(?:\{(.*)\})?$/s.exec(text);
+  const histogram =
+    /^([a-zA-Z_:][a-zA-Z0-9_:]*?)(?:_bucket|_count|_sum)?\s*(?:\{(.*)\})?$/s.exec(
+      text,
+    );
   if (!histogram) {
     unsupported(
       `${at}.metricSource.spec.query`,
@@ -654,7 +733,10 @@ function resolveSli(
     );
     return PLACEHOLDER_SLI;
   }
-  if (objective.value === undefined || (objective.op && !['lt', 'lte'].includes(objective.op))) {
+  if (
+    objective.value === undefined ||
+    (objective.op && !['lt', 'lte'].includes(objective.op))
+  ) {
     unsupported(
       'spec.objectives',
       'a threshold SLI needs op lt or lte and a value (the histogram bucket bound)',
@@ -669,7 +751,16 @@ function resolveSli(
   };
 }
 
-export const WINDOW_PLACEHOLDER = /{{ *\.window *}}/;
+type SloAlertPolicyItem = NonNullable<SloSpec['alertPolicies']>[number];
+
+function policyName(policy: SloAlertPolicyItem): string {
+  if (typeof policy === 'string') {
+    return policy;
+  }
+  return 'alertPolicyRef' in policy
+    ? policy.alertPolicyRef
+    : policy.metadata.name;
+}
 
 function resolveAlerting(
   slo: ValidDocument<SloSpec>,
@@ -681,18 +772,17 @@ function resolveAlerting(
     return undefined;
   }
   const first = policies[0];
-  const name =
-    typeof first === 'string'
-      ? first
-      : 'alertPolicyRef' in first
-        ? first.alertPolicyRef
-        : first.metadata.name;
+  const name = policyName(first);
   const policy =
-    typeof first === 'object' && 'spec' in first ? first : context.policies.get(name);
+    typeof first === 'object' && 'spec' in first
+      ? first
+      : context.policies.get(name);
   if (!policy) {
     unsupported(
       'spec.alertPolicies[0]',
-      `no AlertPolicy named ${JSON.stringify(name)} among the documents; the workbook's alerts are generated without its labels`,
+      `no AlertPolicy named ${JSON.stringify(
+        name,
+      )} among the documents; the workbook's alerts are generated without its labels`,
     );
   }
   const labels = flattenLabels(policy?.metadata.labels);
@@ -706,7 +796,9 @@ function resolveAlerting(
 /** `high-priority` → `HighPriority`: Prometheus alert names are identifiers. */
 function alertName(name: string): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const joined = words.map(word => word[0].toUpperCase() + word.slice(1)).join('');
+  const joined = words
+    .map(word => word[0].toUpperCase() + word.slice(1))
+    .join('');
   return /^[A-Za-z_]/.test(joined) ? joined : `SLO${joined}`;
 }
 
@@ -727,34 +819,53 @@ function resolveAlphaSlo(
   const found: SloProblem[] = [];
   const unsupported = (path: string, message: string) =>
     found.push({ document: label, path, message, severity: 'unsupported' });
-  let window: SloDefinitionWindow = { kind: 'rolling', seconds: 30 * DURATION_SECONDS.DAY };
+  let window: SloDefinitionWindow = {
+    kind: 'rolling',
+    seconds: 30 * DURATION_SECONDS.DAY,
+  };
   const timeWindow = spec.timeWindows?.[0];
   if (timeWindow) {
     const unit = ALPHA_UNITS[timeWindow.unit.toLowerCase()];
     if (unit && timeWindow.isRolling !== false && !timeWindow.calendar) {
       window = { kind: 'rolling', seconds: timeWindow.count * unit };
     } else {
-      unsupported('spec.timeWindows[0]', 'only rolling windows counted in seconds to weeks are read at openslo/v1alpha');
+      unsupported(
+        'spec.timeWindows[0]',
+        'only rolling windows counted in seconds to weeks are read at openslo/v1alpha',
+      );
     }
   }
   if (spec.budgetingMethod === 'Timeslices') {
-    unsupported('spec.budgetingMethod', 'Timeslices budgeting is not supported for evaluation; only Occurrences is');
+    unsupported(
+      'spec.budgetingMethod',
+      'Timeslices budgeting is not supported for evaluation; only Occurrences is',
+    );
   }
   const out = spec.objectives.map((objective, index): SloDefinition => {
     let sli: SloSli = PLACEHOLDER_SLI;
     const ratio = objective.ratioMetrics;
     if (!ratio) {
-      unsupported(`spec.objectives[${index}].ratioMetrics`, 'only ratioMetrics objectives are read at openslo/v1alpha');
+      unsupported(
+        `spec.objectives[${index}].ratioMetrics`,
+        'only ratioMetrics objectives are read at openslo/v1alpha',
+      );
     } else {
       for (const key of ['good', 'total'] as const) {
-        if (!['prometheus', 'sloth'].includes(ratio[key].source) || ratio[key].queryType !== 'promql') {
+        if (
+          !['prometheus', 'sloth'].includes(ratio[key].source) ||
+          ratio[key].queryType !== 'promql'
+        ) {
           unsupported(
             `spec.objectives[${index}].ratioMetrics.${key}`,
             'only Prometheus sources with queryType promql are evaluated',
           );
         }
       }
-      sli = { type: 'ratio', good: ratio.good.query.trim(), total: ratio.total.query.trim() };
+      sli = {
+        type: 'ratio',
+        good: ratio.good.query.trim(),
+        total: ratio.total.query.trim(),
+      };
     }
     return {
       name: slo.name,
@@ -767,7 +878,9 @@ function resolveAlphaSlo(
       budgetingMethod: spec.budgetingMethod ?? 'Occurrences',
       sli,
       source: { format: V1ALPHA, objectiveIndex: index },
-      unsupported: found.length ? found.map(p => `${p.path}: ${p.message}`) : undefined,
+      unsupported: found.length
+        ? found.map(p => `${p.path}: ${p.message}`)
+        : undefined,
     };
   });
   problems.push(...found);

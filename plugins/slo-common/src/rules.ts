@@ -34,6 +34,13 @@ export interface RuleGenerationOptions {
   mode?: string;
 }
 
+const SLOTH_MODES: Record<SloDefinition['source']['format'], string> = {
+  'prometheus/v1': 'cli-gen-prom',
+  'sloth.slok.dev/v1': 'cli-gen-k8s',
+  'openslo/v1': 'cli-gen-openslo',
+  'openslo/v1alpha': 'cli-gen-openslo',
+};
+
 const SLI_ERROR_METRIC = 'slo:sli_error:ratio_rate';
 const WINDOW_LABEL = 'sloth_window';
 
@@ -86,7 +93,10 @@ export function generatePrometheusRules(
   const errorRatio = sliErrorRatioTemplate(slo.sli);
   const sliRules: RecordingRule[] = [...windows.values()].map(w => ({
     record: metric(w),
-    expr: errorRatio.replace(new RegExp(WINDOW_PLACEHOLDER.source, 'g'), w.duration),
+    expr: errorRatio.replace(
+      new RegExp(WINDOW_PLACEHOLDER.source, 'g'),
+      w.duration,
+    ),
     labels: sortKeys({ ...labels, [WINDOW_LABEL]: w.duration }),
   }));
   // The period's ratio averages the shortest window's (Sloth's optimisation:
@@ -109,11 +119,31 @@ export function generatePrometheusRules(
     `${sliMetric}${filter}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio${filter}\n`;
   const metaLabels = sortKeys(labels);
   const metaRules: RecordingRule[] = [
-    { record: 'slo:objective:ratio', expr: `vector(${goFloat(objectiveRatio)})`, labels: metaLabels },
-    { record: 'slo:error_budget:ratio', expr: `vector(1-${goFloat(objectiveRatio)})`, labels: metaLabels },
-    { record: 'slo:time_period:days', expr: `vector(${goFloat(period / 86400)})`, labels: metaLabels },
-    { record: 'slo:current_burn_rate:ratio', expr: burnRateExpr(metric(win('5m'))), labels: metaLabels },
-    { record: 'slo:period_burn_rate:ratio', expr: burnRateExpr(metric(periodDuration)), labels: metaLabels },
+    {
+      record: 'slo:objective:ratio',
+      expr: `vector(${goFloat(objectiveRatio)})`,
+      labels: metaLabels,
+    },
+    {
+      record: 'slo:error_budget:ratio',
+      expr: `vector(1-${goFloat(objectiveRatio)})`,
+      labels: metaLabels,
+    },
+    {
+      record: 'slo:time_period:days',
+      expr: `vector(${goFloat(period / 86400)})`,
+      labels: metaLabels,
+    },
+    {
+      record: 'slo:current_burn_rate:ratio',
+      expr: burnRateExpr(metric(win('5m'))),
+      labels: metaLabels,
+    },
+    {
+      record: 'slo:period_burn_rate:ratio',
+      expr: burnRateExpr(metric(periodDuration)),
+      labels: metaLabels,
+    },
     {
       record: 'slo:period_error_budget_remaining:ratio',
       expr: `1 - slo:period_burn_rate:ratio${filter}`,
@@ -142,9 +172,15 @@ export function generatePrometheusRules(
     quick: [ScaledBurnWindow, ScaledBurnWindow, number],
     slow: [ScaledBurnWindow, ScaledBurnWindow, number],
   ) => {
-    const pair = ([short, long, factor]: [ScaledBurnWindow, ScaledBurnWindow, number]) => {
+    const pair = ([short, long, factor]: [
+      ScaledBurnWindow,
+      ScaledBurnWindow,
+      number,
+    ]) => {
       const side = (w: ScaledBurnWindow) =>
-        `    max(${metric(w)}${filter} > (${goFloat(factor)} * ${goFloat(budgetRatio)})) without (${WINDOW_LABEL})`;
+        `    max(${metric(w)}${filter} > (${goFloat(factor)} * ${goFloat(
+          budgetRatio,
+        )})) without (${WINDOW_LABEL})`;
       return `(\n${side(short)}\n    and\n${side(long)}\n)`;
     };
     return `${pair(quick)}\nor\n${pair(slow)}\n`;
@@ -179,7 +215,8 @@ export function generatePrometheusRules(
       labels: sortKeys({ sloth_severity: severity, ...meta.labels }),
       annotations: sortKeys({
         title: `(${severity}) {{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast.`,
-        summary: '{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.',
+        summary:
+          '{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.',
         ...meta.annotations,
       }),
     });
@@ -189,13 +226,6 @@ export function generatePrometheusRules(
   }
   return groups;
 }
-
-const SLOTH_MODES: Record<SloDefinition['source']['format'], string> = {
-  'prometheus/v1': 'cli-gen-prom',
-  'sloth.slok.dev/v1': 'cli-gen-k8s',
-  'openslo/v1': 'cli-gen-openslo',
-  'openslo/v1alpha': 'cli-gen-openslo',
-};
 
 /**
  * The SLI's error ratio as PromQL with the `{{.window}}` placeholder, in
@@ -208,7 +238,10 @@ export function sliErrorRatioTemplate(sli: SloSli): string {
       return `(${sli.errorRatio})`;
     case 'threshold':
       return goodRatio(
-        `sum(rate(${sli.histogram}_bucket{${joinMatchers(sli.matchers, `le="${sli.le}"`)}}[{{.window}}]))`,
+        `sum(rate(${sli.histogram}_bucket{${joinMatchers(
+          sli.matchers,
+          `le="${sli.le}"`,
+        )}}[{{.window}}]))`,
         `sum(rate(${sli.histogram}_count{${sli.matchers}}[{{.window}}]))`,
       );
     case 'ratio':

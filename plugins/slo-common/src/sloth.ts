@@ -40,7 +40,10 @@ function slothSchema(keys: {
         z.object({
           name: z
             .string({ error: 'is required' })
-            .regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]$/, 'must be a name of letters, digits, -, _ and .'),
+            .regex(
+              /^[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]$/,
+              'must be a name of letters, digits, -, _ and .',
+            ),
           description: z.string().optional(),
           objective: z
             .number({ error: 'is required (a percentage)' })
@@ -57,12 +60,16 @@ function slothSchema(keys: {
                 })
                 .optional(),
               raw: z
-                .object({ [keys.errorRatioQuery]: z.string().min(1, 'is required') })
+                .object({
+                  [keys.errorRatioQuery]: z.string().min(1, 'is required'),
+                })
                 .optional(),
               plugin: z.object({ id: z.string() }).passthrough().optional(),
             })
             .superRefine((sli, ctx) => {
-              const count = [sli.events, sli.raw, sli.plugin].filter(Boolean).length;
+              const count = [sli.events, sli.raw, sli.plugin].filter(
+                Boolean,
+              ).length;
               if (count !== 1) {
                 ctx.addIssue({
                   code: 'custom',
@@ -112,7 +119,10 @@ const camel = slothSchema({
  * Sloth, so specs using them are reported as unsupported.
  */
 export function parseSlothSpec(doc: unknown): SloParseResult {
-  const raw = (doc && typeof doc === 'object' ? doc : {}) as Record<string, any>;
+  const raw = (doc && typeof doc === 'object' ? doc : {}) as Record<
+    string,
+    any
+  >;
   const problems: SloProblem[] = [];
   let format: 'prometheus/v1' | 'sloth.slok.dev/v1';
   let body: unknown;
@@ -125,7 +135,10 @@ export function parseSlothSpec(doc: unknown): SloParseResult {
     label = `prometheus/v1/${raw.service ?? '#0'}`;
     schema = snake;
     prefix = '';
-  } else if (raw.apiVersion === 'sloth.slok.dev/v1' && raw.kind === 'PrometheusServiceLevel') {
+  } else if (
+    raw.apiVersion === 'sloth.slok.dev/v1' &&
+    raw.kind === 'PrometheusServiceLevel'
+  ) {
     format = 'sloth.slok.dev/v1';
     body = raw.spec;
     label = `PrometheusServiceLevel/${raw.metadata?.name ?? '#0'}`;
@@ -146,7 +159,8 @@ export function parseSlothSpec(doc: unknown): SloParseResult {
     };
   }
   const camelCase = format === 'sloth.slok.dev/v1';
-  const key = (snakeKey: string, camelKey: string) => (camelCase ? camelKey : snakeKey);
+  const key = (snakeKey: string, camelKey: string) =>
+    camelCase ? camelKey : snakeKey;
 
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
@@ -165,7 +179,8 @@ export function parseSlothSpec(doc: unknown): SloParseResult {
     problems.push({
       document: label,
       path: `${prefix}${key('slo_plugins', 'sloPlugins')}`,
-      message: 'Sloth SLO plugins are not supported; rules are generated without them',
+      message:
+        'Sloth SLO plugins are not supported; rules are generated without them',
       severity: 'unsupported',
     });
   }
@@ -174,11 +189,19 @@ export function parseSlothSpec(doc: unknown): SloParseResult {
     const at = `${prefix}slos[${index}]`;
     const unsupported: string[] = [];
     const report = (path: string, message: string) => {
-      problems.push({ document: label, path, message, severity: 'unsupported' });
+      problems.push({
+        document: label,
+        path,
+        message,
+        severity: 'unsupported',
+      });
       unsupported.push(`${path}: ${message}`);
     };
     if (slo.plugins) {
-      report(`${at}.plugins`, 'Sloth SLO plugins are not supported; rules are generated without them');
+      report(
+        `${at}.plugins`,
+        'Sloth SLO plugins are not supported; rules are generated without them',
+      );
     }
     let sli: SloSli;
     if (slo.sli.events) {
@@ -188,9 +211,15 @@ export function parseSlothSpec(doc: unknown): SloParseResult {
         total: slo.sli.events[key('total_query', 'totalQuery')],
       };
     } else if (slo.sli.raw) {
-      sli = { type: 'raw', errorRatio: slo.sli.raw[key('error_ratio_query', 'errorRatioQuery')] };
+      sli = {
+        type: 'raw',
+        errorRatio: slo.sli.raw[key('error_ratio_query', 'errorRatioQuery')],
+      };
     } else {
-      report(`${at}.sli.plugin`, `Sloth SLI plugin ${slo.sli.plugin.id} is not supported`);
+      report(
+        `${at}.sli.plugin`,
+        `Sloth SLI plugin ${slo.sli.plugin.id} is not supported`,
+      );
       sli = { type: 'raw', errorRatio: 'vector(0)' };
     }
     const alerting = slo.alerting ?? {};
@@ -221,7 +250,9 @@ export function parseSlothSpec(doc: unknown): SloParseResult {
       budgetingMethod: 'Occurrences',
       sli,
       alerting:
-        page || ticket ? { name: alerting.name ?? slo.name, page, ticket } : undefined,
+        page || ticket
+          ? { name: alerting.name ?? slo.name, page, ticket }
+          : undefined,
       source: { format },
       unsupported: unsupported.length ? unsupported : undefined,
     };

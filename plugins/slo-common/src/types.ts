@@ -1,5 +1,13 @@
 /** The burn-rate windows every SLO is evaluated over (scaled to a 30-day period). */
-export const BURN_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+export const BURN_WINDOWS = [
+  '5m',
+  '30m',
+  '1h',
+  '2h',
+  '6h',
+  '1d',
+  '3d',
+] as const;
 export type BurnWindow = (typeof BURN_WINDOWS)[number];
 
 /** How an SLO's period is measured (OpenSLO `timeWindow`). */

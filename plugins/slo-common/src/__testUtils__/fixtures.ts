@@ -6,7 +6,10 @@ function repoRoot(): string {
   let dir = __dirname;
   for (;;) {
     const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).workspaces) {
+    if (
+      fs.existsSync(manifest) &&
+      JSON.parse(fs.readFileSync(manifest, 'utf8')).workspaces
+    ) {
       return dir;
     }
     const parent = path.dirname(dir);
@@ -31,6 +34,8 @@ export function listFiles(dir: string, pattern: RegExp): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter(entry => entry.isFile() && pattern.test(entry.name))
-    .map(entry => path.join(entry.parentPath ?? (entry as any).path, entry.name))
+    .map(entry =>
+      path.join(entry.parentPath ?? (entry as any).path, entry.name),
+    )
     .sort();
 }
