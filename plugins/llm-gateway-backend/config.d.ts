@@ -24,6 +24,13 @@ export interface Config {
        * that took it. Default: 10 seconds.
        */
       refreshInterval?: HumanDuration | string;
+      /**
+       * Whether policy reads if an entity's SLO burns its error budget fast
+       * (`request.entity.sloBurning`, from the SLO backend's
+       * /api/slo/v1/status, cached 30 seconds; an unreadable status counts
+       * as burning). Needs the SLO backend; default false.
+       */
+      sloStatus?: boolean;
     };
     /** Inspection of every text crossing the gateway: PII, secrets, DLP rules. */
     inspection?: {

@@ -41,6 +41,7 @@ export function createLlmGatewayPlugin(
         deps: {
           logger: coreServices.logger,
           auth: coreServices.auth,
+          discovery: coreServices.discovery,
           config: coreServices.rootConfig,
           database: coreServices.database,
           httpAuth: coreServices.httpAuth,
@@ -66,6 +67,7 @@ export function createLlmGatewayPlugin(
             knex,
             catalog: deps.catalog,
             auth: deps.auth,
+            discovery: deps.discovery,
             scheduler: deps.scheduler,
             lifecycle: deps.lifecycle,
             metrics: deps.metrics,

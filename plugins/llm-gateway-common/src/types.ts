@@ -105,6 +105,12 @@ export interface EntityContext {
   system?: string;
   lifecycle?: string;
   dataClass: DataClass;
+  /**
+   * Whether an SLO measuring the entity burns its error budget fast now (a
+   * page alert fires), from /api/slo/v1/status; also true when that cannot
+   * be read (failing safe). Absent when the gateway does not read SLOs.
+   */
+  sloBurning?: boolean;
 }
 
 export interface ToolContext {

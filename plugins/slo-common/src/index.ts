@@ -8,6 +8,7 @@
  */
 export * from './types';
 export * from './api';
+export * from './catalog';
 export type {
   CalendarUnit,
   SloAlerting,

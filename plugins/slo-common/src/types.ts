@@ -80,6 +80,8 @@ export interface SloSummary {
   status: 'ok' | 'warning' | 'burning' | 'unknown';
   /** When these figures were computed (ISO 8601). */
   evaluatedAt?: string;
+  /** Since when the SLO has had this status (ISO 8601): "burning since 09:12". */
+  statusSince?: string;
   /** Set when Prometheus could not be reached: the figures are the last evaluation's. */
   error?: string;
 }

@@ -1,6 +1,7 @@
 import type {
   AuthService,
   DatabaseService,
+  DiscoveryService,
   LifecycleService,
   LoggerService,
   RootConfigService,
@@ -43,6 +44,8 @@ export interface GatewayPartsEnv {
   catalog: CatalogService;
   /** The plugin's own credentials, for catalog lookups policy relies on. */
   auth?: AuthService;
+  /** Finds the SLO backend, whose status policy reads (`request.entity.sloBurning`). */
+  discovery?: DiscoveryService;
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
   metrics: MetricsService;
@@ -100,6 +103,7 @@ export const createGatewayParts: GatewayPartsFactory = async env => {
     logger,
     catalog: env.catalog,
     auth: env.auth,
+    discovery: env.discovery,
   });
   const inspector = await createInspector({ config, knex, logger });
   return {

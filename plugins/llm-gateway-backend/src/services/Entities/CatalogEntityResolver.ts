@@ -20,6 +20,7 @@ import {
 } from '@pilothouse/plugin-llm-gateway-common';
 import type { EntityResolver } from '../types';
 import { isDataClass } from './dataClass';
+import type { SloStatusSource } from './SloStatusReader';
 
 /** A DNS-1123 name, as Kubernetes and the catalog's names are. */
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -44,12 +45,15 @@ export class CatalogEntityResolver implements EntityResolver {
     defaultDataClass?: DataClass;
     /** For lookups with the gateway's own credentials (entitiesNamedBy). */
     auth?: AuthService;
+    /** Whether an entity's SLO burns now (`request.entity.sloBurning`). */
+    sloStatus?: SloStatusSource;
   }): CatalogEntityResolver {
     return new CatalogEntityResolver(
       options.catalog,
       options.logger,
       options.defaultDataClass ?? 'internal',
       options.auth,
+      options.sloStatus,
     );
   }
 
@@ -58,7 +62,17 @@ export class CatalogEntityResolver implements EntityResolver {
     private readonly logger: LoggerService,
     private readonly defaultDataClass: DataClass,
     private readonly auth?: AuthService,
+    private readonly sloStatus?: SloStatusSource,
   ) {}
+
+  /** The entity's context with whether its SLO burns, when SLOs are read. */
+  private async withSlo(context: EntityContext): Promise<EntityContext> {
+    if (!this.sloStatus) return context;
+    return {
+      ...context,
+      sloBurning: await this.sloStatus.burning(context.ref),
+    };
+  }
 
   async resolve(
     entityRef: string,
@@ -70,7 +84,7 @@ export class CatalogEntityResolver implements EntityResolver {
       // The same answer whether it is missing or hidden from this caller.
       throw new NotFoundError(`No entity ${ref} in the catalog`);
     }
-    return this.contextOf(entity);
+    return this.withSlo(this.contextOf(entity));
   }
 
   async entitiesNamedBy(values: string[]): Promise<EntityContext[]> {
@@ -82,11 +96,16 @@ export class CatalogEntityResolver implements EntityResolver {
     if (names.length === 0) return [];
     const { items } = await this.catalog.getEntities(
       {
-        filter: NAMING_FIELDS.map(field => ({ kind: 'component', [field]: names })),
+        filter: NAMING_FIELDS.map(field => ({
+          kind: 'component',
+          [field]: names,
+        })),
       },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
-    return items.map(entity => this.contextOf(entity));
+    return Promise.all(
+      items.map(entity => this.withSlo(this.contextOf(entity))),
+    );
   }
 
   private contextOf(entity: Entity): EntityContext {

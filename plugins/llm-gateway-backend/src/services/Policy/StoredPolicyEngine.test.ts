@@ -192,6 +192,60 @@ describe('StoredPolicyEngine with the repository policies and catalog', () => {
     });
   });
 
+  it('asks a second person for a destructive tool on an entity whose SLO burns, in production or not', async () => {
+    // The SLO backend says notifications burns (or its status cannot be read).
+    const withSlo = CatalogEntityResolver.create({
+      catalog: catalogServiceMock({ entities: repoCatalogEntities() }),
+      logger: mockServices.logger.mock(),
+      sloStatus: {
+        burning: async ref => ref === 'component:default/notifications',
+      },
+    });
+    const ivan = await entities.resolveUser('ivan', { credentials });
+    const notifications = await withSlo.resolve(
+      'component:default/notifications',
+      {
+        credentials,
+      },
+    );
+    expect(notifications.sloBurning).toBe(true);
+    const input = await inputFor(
+      'carol',
+      'a destructive tool on notifications (experimental, platform-team)',
+    );
+    const burning = {
+      ...input,
+      request: { ...input.request, entity: notifications },
+    };
+    // The owner who would only confirm now needs an approver.
+    expect(await engine.decide({ ...burning, principal: ivan })).toMatchObject({
+      decision: 'ask',
+      approval: 'approval',
+      rule: 'guardrails/burning-services-need-a-second-person',
+      reason: expect.stringMatching(/burning its error budget/),
+    });
+    // Someone who may not change it at all still may not.
+    expect(
+      await engine.decide({ ...burning, principal: people.alice }),
+    ).toMatchObject({
+      decision: 'deny',
+      rule: 'guardrails/destructive-tools-only-for-owners',
+    });
+    // Read-only tools are not held up.
+    expect(
+      await engine.decide({
+        ...burning,
+        principal: ivan,
+        request: { ...burning.request, tool: readOnlyTool },
+      }),
+    ).toMatchObject({ decision: 'allow' });
+    // A healthy entity keeps its usual rule.
+    const checkout = await withSlo.resolve('component:default/checkout', {
+      credentials,
+    });
+    expect(checkout.sloBurning).toBe(false);
+  });
+
   it('denies a service principal everything but local models and inspection', async () => {
     const service: Principal = {
       ref: 'plugin:catalog',

@@ -40,6 +40,7 @@ const environment = new Environment()
         system: 'string',
         lifecycle: 'string',
         dataClass: 'string',
+        sloBurning: 'bool',
       },
       findings: 'list<string>',
     },

@@ -1,5 +1,6 @@
 import type {
   AuthService,
+  DiscoveryService,
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
@@ -15,6 +16,7 @@ import type { Knex } from 'knex';
 import path from 'node:path';
 import { CatalogEntityResolver } from '../Entities/CatalogEntityResolver';
 import { isDataClass } from '../Entities/dataClass';
+import { SloStatusReader } from '../Entities/SloStatusReader';
 import { DatabasePolicyStore } from './DatabasePolicyStore';
 import { loadPolicyFiles } from './loadPolicyFiles';
 import { StoredPolicyEngine } from './StoredPolicyEngine';
@@ -47,6 +49,8 @@ export async function createPolicyParts(options: {
   catalog: CatalogService;
   /** Lets policy weigh the entities a tool call's arguments name. */
   auth?: AuthService;
+  /** With auth, lets policy read whether an entity's SLO burns (/api/slo). */
+  discovery?: DiscoveryService;
 }): Promise<PolicyParts> {
   const { config, knex, logger, catalog } = options;
   const policyConfig = config.getOptionalConfig('llmGateway.policy');
@@ -82,6 +86,16 @@ export async function createPolicyParts(options: {
     logger,
     defaultDataClass,
     auth: options.auth,
+    sloStatus:
+      options.discovery &&
+      options.auth &&
+      policyConfig?.getOptionalBoolean('sloStatus') === true
+        ? new SloStatusReader({
+            discovery: options.discovery,
+            auth: options.auth,
+            logger,
+          })
+        : undefined,
   });
   return { store, engine, entities, fileProblems, defaultDataClass };
 }
