@@ -23,12 +23,16 @@ import { ApprovalsForYou } from './ApprovalsForYou';
 /**
  * The assistant's page: conversations on the left, the chat on the right.
  * `?conversation=<id>` opens one (the approver's notification links here);
+ * `?q=<question>&entity=<ref>` starts a new one with the question in the
+ * message box and the entity as context (the SLO page links here);
  * approvals others wait for are listed above the chat.
  */
 export function AssistantPage() {
   const api = useApi(aiAssistantApiRef);
   const [params, setParams] = useSearchParams();
   const conversationId = params.get('conversation') ?? undefined;
+  const question = params.get('q') ?? undefined;
+  const entityRef = params.get('entity') ?? undefined;
   const [list, loadList] = useAsyncFn(() => api.listConversations(), [api]);
 
   useEffect(() => {
@@ -113,6 +117,8 @@ export function AssistantPage() {
               <Chat
                 key={chatKey}
                 conversationId={conversationId}
+                entityRef={entityRef}
+                initialText={conversationId ? undefined : question}
                 onConversationCreated={show}
               />
             </Box>

@@ -101,6 +101,8 @@ export function Chat(props: {
   onConversationCreated?: (id: string) => void;
   /** Shown above an empty chat. */
   emptyText?: string;
+  /** A question to start the message box with (sent only when the user sends it). */
+  initialText?: string;
 }) {
   const conversation = useConversation({
     conversationId: props.conversationId,
@@ -108,7 +110,7 @@ export function Chat(props: {
     onCreated: props.onConversationCreated,
   });
   const { messages, running, error, loadError } = conversation;
-  const [text, setText] = useState('');
+  const [text, setText] = useState(props.initialText ?? '');
   const [voiceError, setVoiceError] = useState<string>();
   const input = useRef<HTMLTextAreaElement>(null);
   const bottom = useRef<HTMLDivElement>(null);
