@@ -41,6 +41,7 @@ describe('App behind the sign-in proxy', () => {
       'Create',
       'Assistant',
       'Agents',
+      'SLOs',
       'AI Gateway',
       'Unprocessed Entities',
       'Notifications',

@@ -9,6 +9,7 @@ import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import agentsPlugin from '@pilothouse/plugin-agents/alpha';
 import aiAssistantPlugin from '@pilothouse/plugin-ai-assistant/alpha';
 import llmGatewayPlugin from '@pilothouse/plugin-llm-gateway/alpha';
+import sloPlugin from '@pilothouse/plugin-slo/alpha';
 import { argocdPlugin } from './modules/argocd';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
@@ -31,6 +32,7 @@ export default createApp({
     llmGatewayPlugin,
     aiAssistantPlugin,
     agentsPlugin,
+    sloPlugin,
     navModule,
     homeModule,
     signInModule,

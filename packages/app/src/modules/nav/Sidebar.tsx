@@ -16,7 +16,7 @@ import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 
 /**
  * The Pilothouse sidebar lists only the pages that work on every install:
- * Search, Home, Catalog, APIs, Create, Assistant, Agents, AI Gateway,
+ * Search, Home, Catalog, APIs, Create, Assistant, Agents, SLOs, AI Gateway,
  * Notifications and Settings.
  *
  * Pages of other installed plugins (for example the app visualizer at
@@ -46,6 +46,8 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:ai-assistant')}
             {/* AI agents and MCP servers, with their isolation (plugins/agents). */}
             {nav.take('page:agents')}
+            {/* Error budgets and burn rates of every SLO (plugins/slo). */}
+            {nav.take('page:slo')}
             {/* The LLM security gateway's admin page (plugins/llm-gateway). */}
             {nav.take('page:llm-gateway')}
             {/* Catalog files that failed to load, with their errors. */}
