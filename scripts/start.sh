@@ -29,6 +29,20 @@ if ! command -v pocketsphinx_continuous >/dev/null ||
     echo "start.sh: voice input needs pocketsphinx (Debian: sudo apt-get install pocketsphinx pocketsphinx-en-us)" >&2
   fi
 fi
+# SLOs on a laptop: Debian's Prometheus over the sandbox's metrics. The portal
+# runs without it (the SLO pages then say Prometheus cannot be reached).
+if [ "${PILOTHOUSE_SANDBOX:-on}" != off ] && [ "${PILOTHOUSE_PROMETHEUS:-on}" != off ] &&
+  ! { command -v prometheus >/dev/null && command -v promtool >/dev/null; }; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian packages for SLOs: prometheus" >&2
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        prometheus >/dev/null; } ||
+      echo "start.sh: could not install prometheus; SLOs stay unevaluated" >&2
+  else
+    echo "start.sh: SLOs need Prometheus (Debian: sudo apt-get install prometheus)" >&2
+  fi
+fi
 # A wrong config value stops here with a message naming the key.
 yarn backstage-cli config:check --strict "${configs[@]}" >&2
 pilothouse_build_app
@@ -53,7 +67,7 @@ fi
 SANDBOX_PORT="${PILOTHOUSE_SANDBOX_PORT:-18080}"
 SANDBOX_DATA="${PILOTHOUSE_SANDBOX_DATA:-$PILOTHOUSE_ROOT/data/sandbox}"
 backend_pid=""
-trap 'kill ${backend_pid:-} ${sandbox_pid:-} 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
+trap 'kill ${backend_pid:-} ${prometheus_pid:-} ${sandbox_pid:-} 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
 if [ "${PILOTHOUSE_SANDBOX:-on}" != off ]; then
   node --require @backstage/cli-node/config/nodeTransform.cjs \
     packages/sandbox/src/index.ts --port "$SANDBOX_PORT" \
@@ -66,6 +80,16 @@ if [ "${PILOTHOUSE_SANDBOX:-on}" != off ]; then
     kill -0 "$sandbox_pid" 2>/dev/null || { echo "start.sh: the sandbox exited (see above)" >&2; exit 1; }
     sleep 0.5
   done
+  # Prometheus over the sandbox's /metrics, 30 days of history backfilled
+  # (scripts/prometheus.sh); app-config.yaml's slo.prometheus.baseUrl names it.
+  if [ "${PILOTHOUSE_PROMETHEUS:-on}" != off ] && command -v prometheus >/dev/null &&
+    command -v promtool >/dev/null; then
+    bash scripts/prometheus.sh --port "${PILOTHOUSE_PROMETHEUS_PORT:-19090}" \
+      --sandbox-url "http://127.0.0.1:$SANDBOX_PORT" \
+      --data-dir "${PILOTHOUSE_PROMETHEUS_DATA:-$PILOTHOUSE_ROOT/data/prometheus}" \
+      --sandbox-data "$SANDBOX_DATA" &
+    prometheus_pid=$!
+  fi
 fi
 
 cd "$PILOTHOUSE_ROOT/packages/backend"

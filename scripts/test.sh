@@ -55,6 +55,8 @@ command -v redis-server >/dev/null || need+=(redis-server)
 command -v pocketsphinx_continuous >/dev/null || need+=(pocketsphinx)
 [ -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || need+=(pocketsphinx-en-us)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
+# SLOs: the integration tests and the e2e portal run Debian's Prometheus.
+{ command -v prometheus >/dev/null && command -v promtool >/dev/null; } || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing Debian packages: ${need[*]}"
@@ -113,6 +115,7 @@ env PILOTHOUSE_BASE_URL=https://portal.invalid BACKEND_SECRET=placeholder \
   REDIS_URL=redis://redis.invalid:6379 LLM_GATEWAY_HASH_KEY=placeholder LLM_GATEWAY_VAULT_KEY=placeholder \
   MCP_KUBERNETES_URL=http://mcp-kubernetes.invalid/mcp MCP_CICD_URL=http://mcp-cicd.invalid/mcp \
   MCP_AWS_URL=http://mcp-aws.invalid/mcp AGENTS_GITOPS_REPO_URL=https://git.invalid/gitops.git \
+  PROMETHEUS_URL=http://prometheus.invalid:9090 \
   yarn backstage-cli config:check --strict --config app-config.yaml --config app-config.production.yaml
 end
 
@@ -150,7 +153,7 @@ catalog:
     - type: file
       target: ../../catalog/all.yaml
       rules:
-        - allow: [Component, System, API, Resource, Location, Domain, Group, User, Template, Agent, MCPServer]
+        - allow: [Component, System, API, Resource, Location, Domain, Group, User, Template, Agent, MCPServer, SLO, SLI, DataSource, AlertPolicy]
     # A broken entity file: the e2e suite checks that it is reported, readably.
     - type: file
       target: $PILOTHOUSE_ROOT/packages/backend/src/__fixtures__/invalid-entity.yaml
@@ -164,8 +167,12 @@ kubernetes:
           serviceAccountToken: sandbox-has-no-auth
           skipTLSVerify: true
           skipMetricsLookup: true
+slo:
+  prometheus:
+    baseUrl: http://127.0.0.1:19091
 YAML
 PILOTHOUSE_SANDBOX_PORT=18090 PILOTHOUSE_SANDBOX_DATA="$WORK/data/sandbox" \
+  PILOTHOUSE_PROMETHEUS_PORT=19091 PILOTHOUSE_PROMETHEUS_DATA="$WORK/data/prometheus" \
   bash scripts/start.sh --config "$WORK/app-config.e2e.yaml" > "$WORK/portal.log" 2>&1 &
 pids+=($!)
 pilothouse_wait_ready "http://localhost:$PORTAL_PORT" "${pids[-1]}" 240 || { tail -50 "$WORK/portal.log"; exit 1; }

@@ -27,6 +27,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 // AI agents and MCP servers as catalog kinds (Agent, MCPServer), with each
 // server's live tools and drift from what its entity declares.
 backend.add(import('@pilothouse/plugin-catalog-backend-module-agentops'));
+// OpenSLO documents (SLO, SLI, DataSource, AlertPolicy) as catalog kinds,
+// each SLO related to the component it measures.
+backend.add(import('@pilothouse/plugin-catalog-backend-module-openslo'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
@@ -62,7 +65,11 @@ backend.add(import('@pilothouse/plugin-ai-assistant-backend'));
 // AI agents' Kubernetes isolation: rendered manifests and drift (/api/agents).
 backend.add(import('@pilothouse/plugin-agents-backend'));
 
-// Backstage actions (catalog, scaffolder) over MCP at /api/mcp-actions/v1.
+// SLOs evaluated against Prometheus: budgets, burn rates, alerts, rules,
+// and the status the gateway's policy reads (/api/slo).
+backend.add(import('@pilothouse/plugin-slo-backend'));
+
+// Backstage actions (catalog, scaffolder, slo) over MCP at /api/mcp-actions/v1.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.start();

@@ -18,6 +18,7 @@ import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaf
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import catalogUnprocessed from '@backstage/plugin-catalog-backend-module-unprocessed';
 import catalogAgentOps from '@pilothouse/plugin-catalog-backend-module-agentops';
+import catalogOpenSlo from '@pilothouse/plugin-catalog-backend-module-openslo';
 import pilothousePolicy from './modules/permissionPolicy';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -89,6 +90,10 @@ describe.each(databases.eachSupportedId())('portal backend on %s', dbId => {
                     'Template',
                     'Agent',
                     'MCPServer',
+                    'SLO',
+                    'SLI',
+                    'DataSource',
+                    'AlertPolicy',
                   ],
                 },
               ],
@@ -120,6 +125,7 @@ describe.each(databases.eachSupportedId())('portal backend on %s', dbId => {
         scaffolderEntityModel,
         catalogUnprocessed,
         catalogAgentOps,
+        catalogOpenSlo,
         permissionPlugin,
         pilothousePolicy,
       ],

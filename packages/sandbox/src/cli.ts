@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSandbox } from './server';
+import fs from 'node:fs';
+import { openServiceMetrics, SCRAPE_LABELS, writeMetricsHistory } from './metrics';
+import { readSeedFile } from './seed';
+import { findDefaultSeedFile, startSandbox } from './server';
 
 export const HELP = `pilothouse-sandbox — a STAND-IN Kubernetes API server for laptops and tests.
 
@@ -14,8 +17,13 @@ The same server also stands in for Argo CD (/argocd/api/v1), Argo Rollouts
 AWS operations mcp-aws uses (/aws; signatures are not checked). Production
 configuration points at real clusters, servers and AWS instead.
 
+It also serves request metrics of the seeded services at /metrics (Prometheus
+text format; one service is in an incident on purpose), and writes their
+history for Prometheus' backfill with --write-metrics-history.
+
 Usage:
   node packages/sandbox/dist/index.js [--port N] [--host ADDR] [--data-dir DIR] [--seed FILE]
+  node packages/sandbox/dist/index.js --write-metrics-history FILE [--history-days N] [--data-dir DIR] [--seed FILE]
 
 Options:
   --port N          port to listen on (default 18080; 0 picks a free port)
@@ -24,6 +32,10 @@ Options:
                     a kubeconfig for the sandbox is written there as kubeconfig.yaml
   --seed FILE       seed used when DIR holds no state yet
                     (default catalog/sandbox.yaml, searched from the working directory up)
+  --write-metrics-history FILE
+                    write the last --history-days (default 30) of the /metrics
+                    series as OpenMetrics, for promtool tsdb create-blocks-from
+                    openmetrics, and exit (the same series /metrics serves)
   -h, --help        show this help
 
 Delete DIR to start again from the seed.
@@ -38,6 +50,8 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string', default: path.join('data', 'sandbox') },
       seed: { type: 'string' },
+      'write-metrics-history': { type: 'string' },
+      'history-days': { type: 'string', default: '30' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -50,6 +64,29 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
     throw new Error(`--port must be a port number, got ${values.port}`);
   }
   const dataDir = path.resolve(values['data-dir']);
+  if (values['write-metrics-history']) {
+    const days = Number(values['history-days']);
+    if (!(days > 0)) {
+      throw new Error(
+        `--history-days must be a positive number, got ${values['history-days']}`,
+      );
+    }
+    const seedFile = values.seed ?? findDefaultSeedFile();
+    const seed = readSeedFile(seedFile).metrics;
+    if (!seed) throw new Error(`${seedFile} has no metrics section`);
+    const out = values['write-metrics-history'];
+    await writeMetricsHistory(
+      openServiceMetrics(seed, dataDir),
+      fs.createWriteStream(out),
+      {
+        end: Math.floor(Date.now() / 1000),
+        seconds: days * 86_400,
+        extraLabels: SCRAPE_LABELS,
+      },
+    );
+    process.stdout.write(`metrics history of ${days} days written to ${out}\n`);
+    return;
+  }
   const sandbox = await startSandbox({
     port,
     host: values.host,
@@ -62,7 +99,8 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
       `  Argo CD: ${sandbox.url}/argocd (API ${sandbox.url}/argocd/api/v1)\n` +
       `  Argo Rollouts: ${sandbox.url}/argo-rollouts\n` +
       `  GitHub API: ${sandbox.url}/github\n` +
-      `  AWS (AWS_ENDPOINT_URL): ${sandbox.url}/aws\n`,
+      `  AWS (AWS_ENDPOINT_URL): ${sandbox.url}/aws\n` +
+      `  metrics (Prometheus): ${sandbox.url}/metrics\n`,
   );
   const stop = () => {
     sandbox.close().then(

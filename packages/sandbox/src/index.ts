@@ -9,6 +9,22 @@ import { runSandboxCli } from './cli';
 export { startSandbox, findDefaultSeedFile, sandboxKubeconfig } from './server';
 export type { SandboxOptions, RunningSandbox } from './server';
 export { runSandboxCli } from './cli';
+// Request metrics of the seeded services (/metrics) and their history for Prometheus' backfill.
+export {
+  ServiceMetrics,
+  exposition,
+  metricsSeedSchema,
+  openServiceMetrics,
+  writeMetricsHistory,
+  historyInstants,
+  SCRAPE_LABELS,
+} from './metrics';
+export type {
+  MetricsSeed,
+  MetricsService,
+  MetricsHistoryOptions,
+} from './metrics';
+export { readSeedFile } from './seed';
 // A stand-in model provider (Anthropic and OpenAI APIs) for tests and benchmarks.
 export { startLlmStandIn } from './llm';
 export type {

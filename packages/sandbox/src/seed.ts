@@ -5,6 +5,7 @@ import { SandboxContext } from './context';
 import { BEHAVIOUR_ANNOTATION } from './controller/pods';
 import { seedCicd } from './cicd/seed';
 import { awsSeedSchema, seedAws } from './aws/seed';
+import { metricsSeedSchema } from './metrics/model';
 import { RESOURCE_TYPES } from './resources/registry';
 import { KubeObject } from './store';
 
@@ -87,6 +88,8 @@ export const seedSchema = z.object({
     .default({ applications: [] }),
   /** The stand-in AWS account; without it the AWS endpoint refuses every call. */
   aws: awsSeedSchema.optional(),
+  /** Request metrics served at /metrics (and written as history for Prometheus). */
+  metrics: metricsSeedSchema.optional(),
 });
 
 export type SandboxSeed = z.infer<typeof seedSchema>;

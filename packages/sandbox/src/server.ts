@@ -15,6 +15,7 @@ import { createRolloutsRouter } from './cicd/rollouts';
 import { SandboxContext } from './context';
 import { WorkloadController } from './controller/deployments';
 import { EventRecorder } from './controller/events';
+import { exposition, openServiceMetrics } from './metrics';
 import { createCollectionRouter } from './resources/collections';
 import { createDeploymentsRouter } from './resources/deployments';
 import { createDiscoveryRouter } from './resources/discovery';
@@ -102,6 +103,15 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
   app.get(['/healthz', '/readyz', '/livez'], (_req, res) => {
     res.type('text/plain').send('ok');
   });
+  app.get('/metrics', (_req, res) => {
+    if (!ctx.metrics) {
+      sendStatus(res, 404, 'the sandbox seed has no metrics section');
+      return;
+    }
+    res
+      .type('text/plain; version=0.0.4; charset=utf-8')
+      .send(exposition(ctx.metrics, Date.now() / 1000));
+  });
   app.use(createArgoCdRouter(ctx));
   app.use(createRolloutsRouter(ctx));
   app.use(createGitHubRouter(ctx));
@@ -134,6 +144,20 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
     );
   });
   return app;
+}
+
+/** The seed's metrics section; read on every start (it is not state). */
+function loadMetrics(options: SandboxOptions) {
+  let seedFile = options.seedFile;
+  if (!seedFile) {
+    try {
+      seedFile = findDefaultSeedFile();
+    } catch {
+      return undefined;
+    }
+  }
+  const seed = readSeedFile(seedFile).metrics;
+  return seed ? openServiceMetrics(seed, options.dataDir) : undefined;
 }
 
 /** Starts the stand-in Kubernetes API server. */
@@ -184,6 +208,8 @@ export async function startSandbox(
       store.saveNow();
     }
   }
+
+  ctx.metrics = loadMetrics(options);
 
   const server = http.createServer(createSandboxApp(ctx));
   await new Promise<void>((resolve, reject) => {

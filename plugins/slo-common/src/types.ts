@@ -35,8 +35,12 @@ export interface SloAlertState {
   severity: 'page' | 'ticket';
   /** Burn-rate factor both windows must exceed. */
   threshold: number;
+  /** The windows' names at a 30-day period (keys of `burnRates`): `1h`, `5m`. */
   longWindow: string;
   shortWindow: string;
+  /** The windows scaled to the SLO's period, as Prometheus spells them (`14m`, `1m10s` for 7 days). */
+  longDuration?: string;
+  shortDuration?: string;
   longBurnRate: number | null;
   shortBurnRate: number | null;
   firing: boolean;
@@ -68,6 +72,8 @@ export interface SloSummary {
   status: 'ok' | 'warning' | 'burning' | 'unknown';
   /** When these figures were computed (ISO 8601). */
   evaluatedAt?: string;
+  /** Since when the SLO has had this status (ISO 8601): "burning since 09:12". */
+  statusSince?: string;
   /** Set when Prometheus could not be reached: the figures are the last evaluation's. */
   error?: string;
 }
