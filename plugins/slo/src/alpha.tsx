@@ -37,14 +37,13 @@ const slosPage = PageBlueprint.make({
   },
 });
 
-/** The SLO tab, only on components that an SLO measures. */
+/** The SLO tab, only on entities (components, mostly) that an SLO measures. */
 const componentSlosContent = EntityContentBlueprint.make({
   name: 'component-slos',
   params: {
     path: '/slos',
     title: 'SLOs',
-    filter: entity =>
-      entity.kind.toLocaleLowerCase('en-US') === 'component' && hasSlos(entity),
+    filter: hasSlos,
     loader: () =>
       import('./components/EntitySlosContent').then(m => (
         <m.EntitySlosContent />

@@ -85,6 +85,18 @@ export function formatEvaluatedAt(iso: string, now = Date.now()) {
   })} (${ago})`;
 }
 
+/** `since 27 Nov, 09:12` */
+export function formatSince(iso: string) {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return `since ${iso}`;
+  return `since ${at.toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  })}`;
+}
+
 /** The shortest window with a figure: the burn rate "now". */
 export function burnRateNow(
   slo: SloSummary,

@@ -13,7 +13,7 @@ export const paymentsComponent: Entity = {
   },
   relations: [
     { type: 'ownedBy', targetRef: 'group:default/payments-team' },
-    { type: 'hasSLO', targetRef: 'slo:default/payments-availability' },
+    { type: 'measuredBy', targetRef: 'slo:default/payments-availability' },
   ],
 };
 
@@ -27,7 +27,11 @@ export const pilothouseComponent: Entity = {
     lifecycle: 'production',
     owner: 'group:platform-team',
   },
-  relations: [{ type: 'ownedBy', targetRef: 'group:default/platform-team' }],
+  relations: [
+    { type: 'ownedBy', targetRef: 'group:default/platform-team' },
+    // Only `measuredBy` makes an entity measured.
+    { type: 'ownerOf', targetRef: 'slo:default/portal-availability' },
+  ],
 };
 
 /** The payments SLO as an OpenSLO document ingested into the catalog. */

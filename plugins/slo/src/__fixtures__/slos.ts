@@ -70,6 +70,7 @@ export const paymentsSlo: SloSummary = {
   },
   alerts: alerts([18.7, 21.5], [7.3, 19.2], [2.1, 7.3]),
   status: 'burning',
+  statusSince: '2026-11-27T09:12:00Z',
   evaluatedAt,
 };
 
@@ -119,7 +120,12 @@ export const ordersSlo: SloSummary = {
   budgetConsumed: 0.64,
   budgetRemaining: 0.36,
   burnRates: { '5m': 0.4, '1h': 0.5, '3d': 0.7 },
-  alerts: alerts([0.5, 0.4], [0.6, 0.5], [0.7, 0.6]),
+  // A 7-day period scales the workbook's windows by 7/30.
+  alerts: alerts([0.5, 0.4], [0.6, 0.5], [0.7, 0.6]).map((alert, i) => ({
+    ...alert,
+    longDuration: ['14m', '1h24m', '16h48m'][i],
+    shortDuration: ['1m10s', '7m', '1h24m'][i],
+  })),
   status: 'ok',
   evaluatedAt,
 };

@@ -4,6 +4,7 @@ import { paymentsComponent } from '../../__fixtures__/entities';
 import {
   checkoutSlo,
   fakeSloApi,
+  ordersSlo,
   paymentsHistory,
   paymentsRules,
   paymentsSlo,
@@ -82,6 +83,23 @@ describe('the SLO tab of a component', () => {
       .slice(1)
       .map(row => cellsOf(row).at(-1));
     expect(fires).toEqual(['no', 'no', 'firing']);
+  });
+
+  it('names the windows as scaled to a shorter period', async () => {
+    renderWithApis(<EntitySlosContent />, {
+      sloApi: sloApiFor([ordersSlo]),
+      entity: paymentsComponent,
+    });
+    const table = await screen.findByRole('table', {
+      name: 'Alerts per window pair',
+    });
+    const fast = within(table).getAllByRole('row')[1];
+    expect(cellsOf(fast).slice(3, 7)).toEqual([
+      '14m(1h at 30 days)',
+      '0.5×',
+      '1m10s(5m at 30 days)',
+      '0.4×',
+    ]);
   });
 
   it('links to the service’s logs and to the assistant with the question asked', async () => {

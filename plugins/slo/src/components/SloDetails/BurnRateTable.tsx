@@ -22,6 +22,29 @@ const alertWords: Record<SloAlertState['name'], string> = {
   ticket: 'Steady burn',
 };
 
+/**
+ * The window as Prometheus evaluates it for this SLO's period, with its name
+ * at a 30-day period when scaling changed it (`56m`, "1h at 30 days").
+ */
+function WindowCell(props: { name: string; duration?: string }) {
+  const scaled = props.duration && props.duration !== props.name;
+  return (
+    <TableCell>
+      {scaled ? props.duration : props.name}
+      {scaled && (
+        <Typography
+          component="span"
+          variant="caption"
+          color="text.secondary"
+          sx={{ ml: 0.5 }}
+        >
+          ({props.name} at 30 days)
+        </Typography>
+      )}
+    </TableCell>
+  );
+}
+
 function BurnRateCell(props: { value: number | null; threshold: number }) {
   const over = props.value !== null && props.value > props.threshold;
   return (
@@ -102,12 +125,18 @@ export function BurnRateTable(props: { slo: SloSummary }) {
                   <TableCell align="right">
                     {formatBurnRate(alert.threshold)}
                   </TableCell>
-                  <TableCell>{alert.longWindow}</TableCell>
+                  <WindowCell
+                    name={alert.longWindow}
+                    duration={alert.longDuration}
+                  />
                   <BurnRateCell
                     value={alert.longBurnRate}
                     threshold={alert.threshold}
                   />
-                  <TableCell>{alert.shortWindow}</TableCell>
+                  <WindowCell
+                    name={alert.shortWindow}
+                    duration={alert.shortDuration}
+                  />
                   <BurnRateCell
                     value={alert.shortBurnRate}
                     threshold={alert.threshold}

@@ -16,6 +16,7 @@ import {
   formatBurnRate,
   formatEvaluatedAt,
   formatObjective,
+  formatSince,
   formatSli,
   formatWindow,
 } from '../../figures';
@@ -77,6 +78,15 @@ function SloHeadline(props: { slo: SloSummary }) {
       >
         <Figure label="Status">
           <SloStatusChip status={slo.status} />
+          {slo.statusSince && slo.status !== 'unknown' && (
+            <Typography
+              variant="caption"
+              color="text.secondary"
+              component="div"
+            >
+              {formatSince(slo.statusSince)}
+            </Typography>
+          )}
         </Figure>
         <Figure label="Target">{formatObjective(slo.objective)}</Figure>
         <Figure label="SLI">{formatSli(slo.sli.value)}</Figure>

@@ -26,6 +26,7 @@ import {
   byTrouble,
   formatBurnRate,
   formatObjective,
+  formatSince,
   formatSli,
   formatWindow,
   lastEvaluation,
@@ -74,13 +75,19 @@ function RefCell(props: { entityRef?: string; defaultKind: string }) {
 }
 
 function FiringAlerts(props: { slo: SloSummary }) {
-  const firing = props.slo.alerts.filter(alert => alert.firing);
+  const { slo } = props;
+  const firing = slo.alerts.filter(alert => alert.firing);
   return (
     <Stack spacing={0.5} alignItems="flex-start">
-      <SloStatusChip status={props.slo.status} />
+      <SloStatusChip status={slo.status} />
       {firing.length > 0 && (
         <Typography variant="caption" color="text.secondary">
           {firing.map(alert => alert.name).join(', ')}
+        </Typography>
+      )}
+      {slo.statusSince && slo.status !== 'unknown' && (
+        <Typography variant="caption" color="text.secondary">
+          {formatSince(slo.statusSince)}
         </Typography>
       )}
     </Stack>
