@@ -35,11 +35,14 @@ async function expectBudgetChart(page: Page) {
 test('the SLOs page lists the burning service first', async ({ browser }) => {
   const { context, page } = await signIn(browser, 'alice');
   await page.goto('/');
-  await page
+  const sidebarLink = page
     .getByRole('navigation', { name: 'sidebar nav' })
-    .getByRole('link', { name: 'SLOs', exact: true })
-    .click();
-  await expect(page).toHaveURL(/\/slos$/);
+    .getByRole('link', { name: 'SLOs', exact: true });
+  // A click while the home page is still signing in can be lost: retry it.
+  await expect(async () => {
+    await sidebarLink.click();
+    await expect(page).toHaveURL(/\/slos$/, { timeout: 2_000 });
+  }).toPass();
 
   const first = sloRows(page).first();
   await expect(
@@ -82,7 +85,11 @@ test('the payments component has an SLOs tab with the same figures', async ({
 }) => {
   const { context, page } = await signIn(browser, 'alice');
   await page.goto('/catalog/default/component/payments');
-  await page.getByRole('link', { name: 'SLOs', exact: true }).last().click();
+  // The entity page's tab, not the sidebar's link of the same name.
+  await page
+    .getByRole('link', { name: 'SLOs', exact: true })
+    .and(page.locator('[href$="/component/payments/slos"]'))
+    .click();
   await expect(page).toHaveURL(/\/component\/payments\/slos$/);
   await expectBudgetChart(page);
   await expect(

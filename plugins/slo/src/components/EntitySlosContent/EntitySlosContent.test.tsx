@@ -141,9 +141,7 @@ describe('the SLO tab of a component', () => {
       ).toBeInTheDocument(),
     );
     await userEvent.click(
-      screen.getByRole('button', {
-        name: 'Download payments-availability-rules.yaml',
-      }),
+      screen.getByRole('button', { name: 'Download YAML' }),
     );
     expect(saved).toEqual(['payments-availability-rules.yaml']);
     const blob = (URL.createObjectURL as jest.Mock).mock.calls[0][0] as Blob;

@@ -32,12 +32,7 @@ function WindowCell(props: { name: string; duration?: string }) {
     <TableCell>
       {scaled ? props.duration : props.name}
       {scaled && (
-        <Typography
-          component="span"
-          variant="caption"
-          color="text.secondary"
-          sx={{ ml: 0.5 }}
-        >
+        <Typography component="div" variant="caption" color="text.secondary">
           ({props.name} at 30 days)
         </Typography>
       )}
@@ -93,7 +88,11 @@ export function BurnRateTable(props: { slo: SloSummary }) {
           </Table>
         </TableContainer>
         <TableContainer component={Paper} variant="outlined">
-          <Table size="small" aria-label="Alerts per window pair">
+          <Table
+            size="small"
+            aria-label="Alerts per window pair"
+            sx={{ '& th, & td': { whiteSpace: 'nowrap' } }}
+          >
             <TableHead>
               <TableRow>
                 <TableCell>Alert</TableCell>

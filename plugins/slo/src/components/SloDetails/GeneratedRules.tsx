@@ -38,9 +38,10 @@ export function GeneratedRules(props: {
           startIcon={<RiDownloadLine size={18} />}
           disabled={!rules.value}
           onClick={() => saveText(filename, rules.value!)}
+          title={`Save as ${filename}`}
           sx={{ mt: 1, mr: 1 }}
         >
-          Download {filename}
+          Download YAML
         </Button>
       }
     >

@@ -99,6 +99,7 @@ const columns: TableColumn<SloSummary>[] = [
     title: 'SLO',
     field: 'title',
     highlight: true,
+    cellStyle: { minWidth: 180 },
     render: slo => (
       <Stack spacing={0.25}>
         <EntityRefLink entityRef={slo.entityRef} title={slo.title} />
@@ -111,6 +112,7 @@ const columns: TableColumn<SloSummary>[] = [
   {
     title: 'Service',
     field: 'targetRef',
+    cellStyle: { minWidth: 140 },
     render: slo => (
       <RefCell entityRef={slo.targetRef} defaultKind="component" />
     ),
@@ -119,12 +121,14 @@ const columns: TableColumn<SloSummary>[] = [
     title: 'Target',
     field: 'objective',
     type: 'numeric',
+    cellStyle: { whiteSpace: 'nowrap' },
     render: slo => formatObjective(slo.objective),
   },
   {
     title: 'SLI',
     field: 'sli.value',
     type: 'numeric',
+    cellStyle: { whiteSpace: 'nowrap' },
     render: slo => formatSli(slo.sli.value),
   },
   {
@@ -136,6 +140,7 @@ const columns: TableColumn<SloSummary>[] = [
     title: 'Burn rate now',
     type: 'numeric',
     sorting: false,
+    cellStyle: { whiteSpace: 'nowrap' },
     render: slo => {
       const now = burnRateNow(slo);
       return now ? (
@@ -154,22 +159,26 @@ const columns: TableColumn<SloSummary>[] = [
     title: 'Burn rate 1h',
     type: 'numeric',
     sorting: false,
+    cellStyle: { whiteSpace: 'nowrap' },
     render: slo => formatBurnRate(slo.burnRates['1h']),
   },
   {
     title: 'Alert state',
     field: 'status',
+    cellStyle: { minWidth: 120 },
     render: slo => <FiringAlerts slo={slo} />,
   },
+  // Owner and system share a column: the table fits beside the sidebar.
   {
-    title: 'Owner',
+    title: 'Owner / system',
     field: 'ownerRef',
-    render: slo => <RefCell entityRef={slo.ownerRef} defaultKind="group" />,
-  },
-  {
-    title: 'System',
-    field: 'systemRef',
-    render: slo => <RefCell entityRef={slo.systemRef} defaultKind="system" />,
+    cellStyle: { minWidth: 150 },
+    render: slo => (
+      <Stack spacing={0.5} alignItems="flex-start">
+        <RefCell entityRef={slo.ownerRef} defaultKind="group" />
+        <RefCell entityRef={slo.systemRef} defaultKind="system" />
+      </Stack>
+    ),
   },
 ];
 
