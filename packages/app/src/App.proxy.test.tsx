@@ -42,6 +42,7 @@ describe('App behind the sign-in proxy', () => {
       'Assistant',
       'Agents',
       'Logs',
+      'SLOs',
       'AI Gateway',
       'Unprocessed Entities',
       'Notifications',

@@ -10,6 +10,7 @@ import agentsPlugin from '@pilothouse/plugin-agents/alpha';
 import aiAssistantPlugin from '@pilothouse/plugin-ai-assistant/alpha';
 import llmGatewayPlugin from '@pilothouse/plugin-llm-gateway/alpha';
 import logSearchPlugin from '@pilothouse/plugin-log-search/alpha';
+import sloPlugin from '@pilothouse/plugin-slo/alpha';
 import { argocdPlugin } from './modules/argocd';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
@@ -34,6 +35,7 @@ export default createApp({
     aiAssistantPlugin,
     agentsPlugin,
     logSearchPlugin,
+    sloPlugin,
     navModule,
     homeModule,
     signInModule,

@@ -16,7 +16,7 @@ import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 
 /**
  * The Pilothouse sidebar lists only the pages that work on every install:
- * Search, Home, Catalog, APIs, Create, Assistant, Agents, Logs, AI Gateway,
+ * Search, Home, Catalog, APIs, Create, Assistant, Agents, Logs, SLOs, AI Gateway,
  * Notifications and Settings.
  *
  * Pages of other installed plugins (for example the app visualizer at
@@ -48,6 +48,8 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:agents')}
             {/* Log search and security detections (plugins/log-search). */}
             {nav.take('page:log-search')}
+            {/* Error budgets and burn rates of every SLO (plugins/slo). */}
+            {nav.take('page:slo')}
             {/* The LLM security gateway's admin page (plugins/llm-gateway). */}
             {nav.take('page:llm-gateway')}
             {/* Catalog files that failed to load, with their errors. */}

@@ -24,14 +24,16 @@ import { ApprovalsForYou } from './ApprovalsForYou';
  * The assistant's page: conversations on the left, the chat on the right.
  * `?conversation=<id>` opens one (the approver's notification links here);
  * `?q=<question>` puts a question in a new chat's message box for the person
- * to read and send (the Detections page links here); approvals others wait
- * for are listed above the chat.
+ * to read and send, and `&entity=<ref>` makes the entity its context (the
+ * Detections and SLO pages link here); approvals others wait for are listed
+ * above the chat.
  */
 export function AssistantPage() {
   const api = useApi(aiAssistantApiRef);
   const [params, setParams] = useSearchParams();
   const conversationId = params.get('conversation') ?? undefined;
   const question = params.get('q') ?? undefined;
+  const entityRef = params.get('entity') ?? undefined;
   const [list, loadList] = useAsyncFn(() => api.listConversations(), [api]);
 
   useEffect(() => {
@@ -116,6 +118,7 @@ export function AssistantPage() {
               <Chat
                 key={chatKey}
                 conversationId={conversationId}
+                entityRef={entityRef}
                 initialText={conversationId ? undefined : question}
                 onConversationCreated={show}
               />

@@ -68,7 +68,10 @@ function fakeApi(answers: Partial<AiAssistantApi> = {}) {
   ) as unknown as jest.Mocked<AiAssistantApi>;
 }
 
-function renderChat(api: AiAssistantApi, props: { conversationId?: string } = {}) {
+function renderChat(
+  api: AiAssistantApi,
+  props: { conversationId?: string; initialText?: string } = {},
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
@@ -190,6 +193,28 @@ describe('Chat', () => {
       ),
     );
     expect(box).toHaveValue('');
+  });
+
+  it('starts with a question another page filled in, sent only when the user sends it', async () => {
+    const api = fakeApi({ sendMessage: async () => {} });
+    await renderChat(api, {
+      initialText: 'why is payments burning its error budget?',
+    });
+    const box = await screen.findByRole('textbox', { name: 'Message' });
+    expect(box).toHaveValue('why is payments burning its error budget?');
+    expect(api.sendMessage).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() =>
+      expect(api.sendMessage).toHaveBeenCalledWith(
+        'c1',
+        {
+          text: 'why is payments burning its error budget?',
+          entityRef: 'component:default/payments',
+        },
+        expect.anything(),
+      ),
+    );
   });
 
   it('shows Approve and Reject to someone the gateway lets decide', async () => {

@@ -1,0 +1,1 @@
+export { SloDetails, assistantLinkFor, logsLinkFor } from './SloDetails';

@@ -1,0 +1,1 @@
+export { SloDetailsContent, SloOverviewCard } from './SloEntityCards';

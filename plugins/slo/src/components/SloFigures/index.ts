@@ -1,0 +1,6 @@
+export {
+  BudgetBar,
+  PrometheusUnreachable,
+  SloStatusChip,
+  statusLabel,
+} from './SloFigures';

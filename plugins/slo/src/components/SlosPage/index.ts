@@ -1,0 +1,1 @@
+export { SlosPage } from './SlosPage';
