@@ -67,7 +67,9 @@ describe('search over the catalog', () => {
               locations: [
                 {
                   type: 'file',
-                  target: path.join(repoRoot, 'catalog/all.yaml'),
+                  // The seeded agents and MCP servers (catalog/all.yaml also
+                  // holds OpenSLO documents, which need their own module).
+                  target: path.join(repoRoot, 'catalog/agents.yaml'),
                 },
               ],
             },
