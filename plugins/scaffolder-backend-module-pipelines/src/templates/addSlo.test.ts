@@ -1,24 +1,15 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseOpenSlo } from '@pilothouse/plugin-slo-common';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
 import { parse } from 'yaml';
-import pipelinesModule from '../module';
 import {
   dryRunBody,
   DryRunResult,
   generatedFiles,
   TEMPLATES_DIR,
 } from './dryRun';
+import { startDryRunBackend } from './__testUtils__/dryRunBackend';
 
 const KINDS = ['availability', 'latency'];
 const WINDOWS = ['7d', '28d', '30d', 'month', 'quarter'];
@@ -27,69 +18,52 @@ const COMBINATIONS = KINDS.flatMap(kind =>
 );
 
 describe('add-slo template, through the scaffolder dry run', () => {
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
-  const repos = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-repos-'));
-
+  let backend: Awaited<ReturnType<typeof startDryRunBackend>>;
   beforeAll(async () => {
-    ({ server } = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        githubModule,
-        pipelinesModule,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'User',
-              metadata: { name: 'mock', namespace: 'default' },
-              spec: {},
-            },
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'payments',
-                title: 'Payments API',
-                annotations: {
-                  'github.com/project-slug': 'pilothouse-demo/payments',
-                },
-              },
-              spec: { type: 'service', lifecycle: 'production', owner: 'payments-team' },
-            },
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            pilothouse: { localRepositories: { directory: repos } },
-            // The pull request action's dry run checks that a token is
-            // configured and calls nothing (not a real token).
-            integrations: {
-              github: [{ host: 'github.com', token: 'not-a-real-token' }],
+    backend = await startDryRunBackend({
+      features: [githubModule],
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: 'payments',
+            title: 'Payments API',
+            annotations: {
+              'github.com/project-slug': 'pilothouse-demo/payments',
             },
           },
-        }),
+          spec: {
+            type: 'service',
+            lifecycle: 'production',
+            owner: 'payments-team',
+          },
+        },
       ],
-    }));
+      config: {
+        // The pull request action's dry run checks that a token is
+        // configured and calls nothing (not a real token).
+        integrations: {
+          github: [{ host: 'github.com', token: 'not-a-real-token' }],
+        },
+      },
+    });
   });
-
-  afterAll(() => fs.rmSync(repos, { recursive: true, force: true }));
+  afterAll(() => backend.stop());
 
   const dryRun = (values: Record<string, unknown>) =>
-    request(server)
-      .post('/api/scaffolder/v2/dry-run')
-      .set('Authorization', mockCredentials.user.header())
-      .send(
-        dryRunBody('slo/template.yaml', {
-          component: 'component:default/payments',
-          name: 'availability',
-          description: 'Requests succeed',
-          objective: 99.9,
-          timeZone: 'Europe/Paris',
-          labelName: 'service',
-          publishTo: 'local',
-          ...values,
-        }),
-      );
+    backend.dryRun(
+      dryRunBody('slo/template.yaml', {
+        component: 'component:default/payments',
+        name: 'availability',
+        description: 'Requests succeed',
+        objective: 99.9,
+        timeZone: 'Europe/Paris',
+        labelName: 'service',
+        publishTo: 'local',
+        ...values,
+      }),
+    );
 
   it.each(COMBINATIONS)(
     '$kind over $window: a valid OpenSLO SLO and its Prometheus rules',
@@ -144,7 +118,9 @@ describe('add-slo template, through the scaffolder dry run', () => {
       ).toHaveLength(8);
       expect(names).toContain('slo:period_error_budget_remaining:ratio');
       expect(names.filter((n: string) => !n.startsWith('slo:'))).toEqual(
-        expect.arrayContaining([expect.stringMatching(/HighErrorRate|ErrorBudgetBurn|Burn/i)]),
+        expect.arrayContaining([
+          expect.stringMatching(/HighErrorRate|ErrorBudgetBurn|Burn/i),
+        ]),
       );
       // The local publish would register the SLO.
       expect(res.body.output.links[0].entityRef).toBe(
@@ -155,7 +131,11 @@ describe('add-slo template, through the scaffolder dry run', () => {
   );
 
   it('writes the SLO under slos/ for a pull request to the component’s repository', async () => {
-    const res = await dryRun({ kind: 'availability', window: '28d', publishTo: 'github' });
+    const res = await dryRun({
+      kind: 'availability',
+      window: '28d',
+      publishTo: 'github',
+    });
     expect(res.status === 200 ? 'ok' : JSON.stringify(res.body)).toBe('ok');
     const files = generatedFiles(res.body as DryRunResult);
     expect([...files.keys()].sort()).toEqual([
@@ -165,7 +145,11 @@ describe('add-slo template, through the scaffolder dry run', () => {
   });
 
   it('refuses an objective of 100 % in the form', async () => {
-    const res = await dryRun({ kind: 'availability', window: '28d', objective: 100 });
+    const res = await dryRun({
+      kind: 'availability',
+      window: '28d',
+      objective: 100,
+    });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body.errors)).toContain(
       'objective must be less than or equal to 99.999',
@@ -176,7 +160,9 @@ describe('add-slo template, through the scaffolder dry run', () => {
     const template = parse(
       fs.readFileSync(path.join(TEMPLATES_DIR, 'slo/template.yaml'), 'utf8'),
     );
-    const fetch = template.spec.steps.find((s: { id: string }) => s.id === 'fetch');
+    const fetch = template.spec.steps.find(
+      (s: { id: string }) => s.id === 'fetch',
+    );
     expect(fetch.input.values.templateVersion).toBe(
       template.metadata.annotations['pilothouse.io/template-version'],
     );

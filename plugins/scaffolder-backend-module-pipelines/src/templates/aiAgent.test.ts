@@ -1,31 +1,22 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The template's render step calls the real agents backend, started beside
 // the scaffolder here as in the portal.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import agentsPlugin from '@pilothouse/plugin-agents-backend';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
 import { parse, parseAllDocuments } from 'yaml';
 import { validateKubernetesFiles } from '../checks/kubernetesSchemas';
 import { checkPinnedActions } from '../checks/pinnedActions';
 import { checkWorkflowPermissions } from '../checks/workflowPermissions';
 import { parseWorkflowFile } from '../checks/workflowParser';
-import pipelinesModule from '../module';
 import {
   dryRunBody,
   DryRunResult,
   generatedFiles,
   TEMPLATES_DIR,
 } from './dryRun';
+import { startDryRunBackend } from './__testUtils__/dryRunBackend';
 
 /** The repository's MCP servers (catalog/agents.yaml), which new agents pick from. */
 const mcpServers: Entity[] = parseAllDocuments(
@@ -63,40 +54,15 @@ function values(choices: Record<string, unknown>) {
 }
 
 describe('ai-agent template, through the scaffolder dry run', () => {
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
-  const repos = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-repos-'));
-
+  let backend: Awaited<ReturnType<typeof startDryRunBackend>>;
   beforeAll(async () => {
-    ({ server } = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        pipelinesModule,
-        agentsPlugin,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'User',
-              metadata: { name: 'mock', namespace: 'default' },
-              spec: {},
-            },
-            ...mcpServers,
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: { pilothouse: { localRepositories: { directory: repos } } },
-        }),
-      ],
-    }));
+    backend = await startDryRunBackend({
+      features: [agentsPlugin],
+      entities: mcpServers,
+    });
   });
-
-  afterAll(() => fs.rmSync(repos, { recursive: true, force: true }));
-
-  const dryRun = (body: object) =>
-    request(server)
-      .post('/api/scaffolder/v2/dry-run')
-      .set('Authorization', mockCredentials.user.header())
-      .send(body);
+  afterAll(() => backend.stop());
+  const dryRun = (body: object) => backend.dryRun(body);
 
   const generate = async (choices: Record<string, unknown>) => {
     const res = await dryRun(
@@ -242,7 +208,8 @@ describe('ai-agent template, through the scaffolder dry run', () => {
     expect(agent.spec.steps[0].input.values.pins).toEqual(
       service.spec.steps[0].input.values.pins,
     );
-    const version = agent.metadata.annotations['pilothouse.io/template-version'];
+    const version =
+      agent.metadata.annotations['pilothouse.io/template-version'];
     expect(agent.spec.steps[0].input.values.templateVersion).toBe(version);
     expect(agent.spec.steps[1].input.values.templateVersion).toBe(version);
   });

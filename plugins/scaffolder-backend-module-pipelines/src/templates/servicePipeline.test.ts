@@ -1,27 +1,18 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
 import { parse, parseAllDocuments } from 'yaml';
 import { lintWorkflowFile } from '../checks/actionlint';
 import { validateKubernetesFiles } from '../checks/kubernetesSchemas';
 import { checkPinnedActions } from '../checks/pinnedActions';
 import { checkWorkflowPermissions } from '../checks/workflowPermissions';
 import { parseWorkflowFile } from '../checks/workflowParser';
-import pipelinesModule from '../module';
 import {
   dryRunBody,
   DryRunResult,
   generatedFiles,
   TEMPLATES_DIR,
 } from './dryRun';
+import { startDryRunBackend } from './__testUtils__/dryRunBackend';
 
 const LANGUAGES = ['node', 'python', 'go', 'java'];
 const CI_SYSTEMS = ['github-actions', 'gitlab-ci'];
@@ -62,42 +53,18 @@ function values(choices: Record<string, unknown>) {
 }
 
 describe('service-pipeline template, through the scaffolder dry run', () => {
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
-  const repos = fs.mkdtempSync(path.join(os.tmpdir(), 'pipelines-repos-'));
-
+  let backend: Awaited<ReturnType<typeof startDryRunBackend>>;
   beforeAll(async () => {
-    ({ server } = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        pipelinesModule,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'User',
-              metadata: { name: 'mock', namespace: 'default' },
-              spec: {},
-            },
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: { pilothouse: { localRepositories: { directory: repos } } },
-        }),
-      ],
-    }));
+    backend = await startDryRunBackend();
   });
-
-  afterAll(() => fs.rmSync(repos, { recursive: true, force: true }));
-
-  const dryRun = (body: object) =>
-    request(server)
-      .post('/api/scaffolder/v2/dry-run')
-      .set('Authorization', mockCredentials.user.header())
-      .send(body);
+  afterAll(() => backend.stop());
+  const dryRun = (body: object) => backend.dryRun(body);
 
   /** Runs the template; a failed step ends the dry run, and its error is the test's failure. */
   const generate = async (choices: Record<string, unknown>) => {
-    const res = await dryRun(dryRunBody('pipelines/service-pipeline.yaml', values(choices)));
+    const res = await dryRun(
+      dryRunBody('pipelines/service-pipeline.yaml', values(choices)),
+    );
     expect(
       res.status === 200 ? 'ok' : JSON.stringify(res.body.error ?? res.body),
     ).toBe('ok');
@@ -169,7 +136,9 @@ describe('service-pipeline template, through the scaffolder dry run', () => {
       expect(analysis.includes('result[0] >= 0.999')).toBe(choices.sloRollback);
       expect(analysis.includes('result[0] <= 0.3')).toBe(choices.sloRollback);
       expect(
-        files.get('deploy/base/workload.yaml')!.includes('templateName: payments-api-slo'),
+        files
+          .get('deploy/base/workload.yaml')!
+          .includes('templateName: payments-api-slo'),
       ).toBe(choices.sloRollback);
 
       const entity = parse(files.get('catalog-info.yaml')!);
