@@ -203,16 +203,6 @@ describe('log-search routes', () => {
       ]),
     ).toEqual([['otlp timeout', 'error', 'component:default/payments']]);
 
-    const protobuf = await api()
-      .post('/api/log-search/v1/otlp/v1/logs')
-      .set('authorization', serviceBearer())
-      .set('content-type', 'application/x-protobuf')
-      .send(Buffer.from([0x0a, 0x00]));
-    expect(protobuf.status).toBe(415);
-    expect(protobuf.body.error.message).toMatch(
-      /send OTLP\/JSON \(Content-Type: application\/json/,
-    );
-
     const notOtlp = await api()
       .post('/api/log-search/v1/otlp/v1/logs')
       .set('authorization', serviceBearer())

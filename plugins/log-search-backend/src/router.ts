@@ -18,12 +18,19 @@ import {
   logSearchEventsCreatePermission,
   logSearchEventsReadPermission,
   type HistogramResponse,
+  type IngestResponse,
   type SavedSearchListResponse,
 } from '@pilothouse/plugin-log-search-common';
 import express, { ErrorRequestHandler, Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { parseJsonLines } from './ingest/parseJsonLines';
+import {
+  decodeOtlpLogsProtobuf,
+  encodeOtlpLogsResponse,
+  encodeOtlpStatus,
+  OTLP_PROTOBUF_CONTENT_TYPE,
+} from './ingest/otlpProtobuf';
 import { parseOtlpLogs } from './ingest/parseOtlpLogs';
 import type { LogSearchService } from './services/LogSearchService';
 import type { SavedSearchStore } from './services/SavedSearchStore';
@@ -34,7 +41,7 @@ export class PayloadTooLargeError extends CustomErrorBase {
   statusCode = 413;
 }
 
-/** 415: an encoding this endpoint does not read (OTLP protobuf). */
+/** 415: a body this endpoint does not read. */
 export class UnsupportedMediaTypeError extends CustomErrorBase {
   name = 'UnsupportedMediaTypeError' as const;
   statusCode = 415;
@@ -188,47 +195,75 @@ export async function createRouter(
     },
   );
 
+  /** The rejections of a batch as OTLP's partialSuccess, or none. */
+  function partialSuccess(result: IngestResponse) {
+    if (result.rejected.length === 0) return undefined;
+    const shown = result.rejected.slice(0, 20);
+    return {
+      rejectedLogRecords: result.rejected.length,
+      errorMessage: `${result.rejected.length} log record(s) rejected: ${shown
+        .map(r => `record ${r.line}: ${r.reason}`)
+        .join('; ')}${result.rejected.length > shown.length ? '; ...' : ''}`,
+    };
+  }
+
+  const otlpJson = express.json({
+    limit: options.maxBodyBytes,
+    type: () => true,
+  });
+  const otlpProtobuf = express.raw({
+    limit: options.maxBodyBytes,
+    type: () => true,
+  });
+
   router.post(
     '/v1/otlp/v1/logs',
-    async (req, _res, next) => {
+    async (req, res, next) => {
       await ingestCredentials(req);
       const type = (req.headers['content-type'] ?? '').toLowerCase();
       if (type.includes('protobuf')) {
-        throw new UnsupportedMediaTypeError(
-          'OTLP/HTTP protobuf is not accepted here; send OTLP/JSON (Content-Type: application/json; the OTel Collector: otlphttp exporter with encoding: json; Fluent Bit: opentelemetry output with logs_body_key and JSON)',
-        );
+        otlpProtobuf(req, res, next);
+        return;
       }
       if (!type.includes('json')) {
         throw new UnsupportedMediaTypeError(
           `Content-Type '${
             type || 'none'
-          }' is not OTLP/JSON; send application/json`,
+          }' is not OTLP/HTTP; send ${OTLP_PROTOBUF_CONTENT_TYPE} or application/json`,
         );
       }
-      next();
+      otlpJson(req, res, next);
     },
-    express.json({ limit: options.maxBodyBytes, type: () => true }),
     async (req, res) => {
-      const batch = parseOtlpLogs(req.body);
-      const result = await search.ingest(batch);
-      if (result.rejected.length === 0) {
-        res.json({});
+      if (Buffer.isBuffer(req.body)) {
+        // Answers in the encoding of the request, as OTLP/HTTP requires;
+        // errors as a google.rpc.Status (3 = INVALID_ARGUMENT).
+        res.type(OTLP_PROTOBUF_CONTENT_TYPE);
+        let batch;
+        try {
+          batch = parseOtlpLogs(decodeOtlpLogsProtobuf(req.body));
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          res.status(400).send(encodeOtlpStatus(3, error.message));
+          return;
+        }
+        const result = await search.ingest(batch);
+        res.send(encodeOtlpLogsResponse(partialSuccess(result)));
         return;
       }
-      const shown = result.rejected.slice(0, 20);
-      res.json({
-        partialSuccess: {
-          // int64 in OTLP's JSON encoding is a decimal string.
-          rejectedLogRecords: String(result.rejected.length),
-          errorMessage: `${
-            result.rejected.length
-          } log record(s) rejected: ${shown
-            .map(r => `record ${r.line}: ${r.reason}`)
-            .join('; ')}${
-            result.rejected.length > shown.length ? '; ...' : ''
-          }`,
-        },
-      });
+      const result = await search.ingest(parseOtlpLogs(req.body));
+      const partial = partialSuccess(result);
+      res.json(
+        partial
+          ? {
+              partialSuccess: {
+                // int64 in OTLP's JSON encoding is a decimal string.
+                rejectedLogRecords: String(partial.rejectedLogRecords),
+                errorMessage: partial.errorMessage,
+              },
+            }
+          : {},
+      );
     },
   );
 
