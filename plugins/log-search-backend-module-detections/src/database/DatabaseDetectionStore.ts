@@ -151,10 +151,24 @@ export class DatabaseDetectionStore implements DetectionStore {
         let created = false;
         if (existing) {
           id = existing.id;
+          // The same events again (an anomaly interval judged twice, a
+          // batch delivered twice) are not new occurrences.
+          const seen =
+            events.length > 0
+              ? await tx(EVENTS)
+                  .where({ detection_id: id })
+                  .whereIn(
+                    'event_id',
+                    events.map(e => e.id),
+                  )
+                  .count({ n: '*' })
+                  .first()
+              : undefined;
+          const repeated = events.length > 0 && Number(seen?.n) === events.length;
           await tx(DETECTIONS)
             .where({ id })
             .update({
-              count: tx.raw('?? + ?', ['count', hit.count]),
+              count: tx.raw('?? + ?', ['count', repeated ? 0 : hit.count]),
               last_seen:
                 newest > existing.last_seen ? newest : existing.last_seen,
               first_seen:

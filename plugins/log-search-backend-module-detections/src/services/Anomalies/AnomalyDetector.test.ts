@@ -72,8 +72,24 @@ describe.each(databases.eachSupportedId())(
         /^events of payments: 400 vs usual 60 /,
       );
 
-      // The same judgement again (a second replica, a retry) groups, not duplicates.
+      // The same judgement again (a second replica, a retry) is neither a new
+      // detection nor a second occurrence.
       expect(await detector.run(now)).toEqual([]);
+      expect((await store.list({})).map(d => d.count)).toEqual([1]);
+
+      // The next interval still breaking is one more occurrence of it.
+      for (let m = 10; m < 20; m++) {
+        await store.addCounts([
+          {
+            service: 'payments',
+            minute: judged + m,
+            total: 40,
+            errors: 0,
+            entityRef: 'component:default/payments',
+          },
+        ]);
+      }
+      expect(await detector.run(now + 10 * 60_000)).toEqual([]);
       expect((await store.list({})).map(d => d.count)).toEqual([2]);
 
       // Counts older than the baseline needs are dropped.
