@@ -266,6 +266,31 @@ describe.each(ENVIRONMENTS)('the %s overlay', env => {
     }
   });
 
+  it("keeps Node's heap within three quarters of the portal's memory limit", () => {
+    const deployment = find(objects(), 'Deployment', 'pilothouse');
+    const container = deployment.spec.template.spec.containers[0];
+    const env = container.envFrom
+      .filter((source: any) => source.configMapRef)
+      .map(
+        (source: any) =>
+          find(objects(), 'ConfigMap', source.configMapRef.name).data,
+      )
+      .reduce(
+        (all: Record<string, string>, data: Record<string, string>) => ({
+          ...all,
+          ...data,
+        }),
+        {},
+      );
+    const heapMiB = Number(
+      /--max-old-space-size=(\d+)/.exec(env.NODE_OPTIONS ?? '')?.[1],
+    );
+    const limit = /^(\d+)(Mi|Gi)$/.exec(container.resources.limits.memory)!;
+    const limitMiB = Number(limit[1]) * (limit[2] === 'Gi' ? 1024 : 1);
+    expect(heapMiB).toBeGreaterThan(0);
+    expect(heapMiB).toBeLessThanOrEqual(limitMiB * 0.75);
+  });
+
   it("probes the portal on Backstage's health endpoints, with room for migrations at start", () => {
     const backend = find(objects(), 'Deployment', 'pilothouse').spec.template
       .spec.containers[0];
