@@ -269,7 +269,7 @@ describe.each(ENVIRONMENTS)('the %s overlay', env => {
   it("keeps Node's heap within three quarters of the portal's memory limit", () => {
     const deployment = find(objects(), 'Deployment', 'pilothouse');
     const container = deployment.spec.template.spec.containers[0];
-    const env = container.envFrom
+    const settings = container.envFrom
       .filter((source: any) => source.configMapRef)
       .map(
         (source: any) =>
@@ -283,7 +283,7 @@ describe.each(ENVIRONMENTS)('the %s overlay', env => {
         {},
       );
     const heapMiB = Number(
-      /--max-old-space-size=(\d+)/.exec(env.NODE_OPTIONS ?? '')?.[1],
+      /--max-old-space-size=(\d+)/.exec(settings.NODE_OPTIONS ?? '')?.[1],
     );
     const limit = /^(\d+)(Mi|Gi)$/.exec(container.resources.limits.memory)!;
     const limitMiB = Number(limit[1]) * (limit[2] === 'Gi' ? 1024 : 1);
