@@ -1,0 +1,7 @@
+/**
+ * Tests of deploy/kubernetes and packages/backend/Dockerfile; nothing to
+ * import. The helpers are in `__testUtils__`, the tests beside this file.
+ *
+ * @packageDocumentation
+ */
+export {};
