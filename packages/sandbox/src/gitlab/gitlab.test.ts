@@ -124,6 +124,15 @@ describe('GitLab stand-in', () => {
       empty_repo: false,
     });
 
+    // Backstage's GitLab URL reader reads files this way.
+    const raw = await fetch(
+      `${gitlab.url}/api/v4/projects/${encodeURIComponent(
+        'pilothouse/orders',
+      )}/repository/files/README.md/raw?ref=main`,
+      { headers: { Authorization: `Bearer ${TOKEN}` } },
+    );
+    expect(await raw.text()).toBe('# orders\n');
+
     const clone = path.join(tmp, 'clone');
     await runGit(['clone', '--quiet', remote.toString(), clone], tmp);
     expect(fs.readFileSync(path.join(clone, 'README.md'), 'utf8')).toBe(

@@ -186,6 +186,31 @@ export class GitLabModel {
     return branches[0];
   }
 
+  /** A file's content at a ref; undefined when the ref or the file does not exist. */
+  async readFile(
+    project: GitLabProjectRecord,
+    ref: string,
+    filePath: string,
+  ): Promise<Buffer | undefined> {
+    if (ref.startsWith('-') || filePath.startsWith('-')) return undefined;
+    try {
+      const { stdout } = await run(
+        'git',
+        [
+          '--git-dir',
+          this.repositoryDir(project),
+          'cat-file',
+          'blob',
+          `${ref}:${filePath}`,
+        ],
+        { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+      );
+      return stdout;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The project as the REST API returns it. */
   async toJson(project: GitLabProjectRecord) {
     const base = this.baseUrl();

@@ -115,8 +115,9 @@ function paginate<T>(
 /**
  * The subset of GitLab's REST API v4 that Backstage's `publish:gitlab`
  * scaffolder action calls through gitbeaker (namespace lookup, current user,
- * a namespace's projects, project creation and lookup), and Git's smart HTTP
- * protocol for its repositories, served by `git http-backend`.
+ * a namespace's projects, project creation and lookup) and that its GitLab
+ * URL reader calls (a file's raw content, for `catalog:register`), and Git's
+ * smart HTTP protocol for its repositories, served by `git http-backend`.
  */
 export function createGitLabRouter(
   model: GitLabModel,
@@ -226,6 +227,27 @@ export function createGitLabRouter(
       return;
     }
     res.json(await model.toJson(project));
+  });
+
+  // What Backstage's GitLab URL reader calls to read a file (catalog-info.yaml).
+  api.get('/projects/:id/repository/files/:filePath/raw', async (req, res) => {
+    const project = model.project(req.params.id);
+    if (!project) {
+      gitlabError(res, 404, '404 Project Not Found');
+      return;
+    }
+    const ref =
+      typeof req.query.ref === 'string'
+        ? req.query.ref
+        : await model.defaultBranch(project);
+    const content = ref
+      ? await model.readFile(project, ref, req.params.filePath)
+      : undefined;
+    if (!content) {
+      gitlabError(res, 404, '404 File Not Found');
+      return;
+    }
+    res.type('text/plain').send(content);
   });
 
   api.post('/projects', async (req, res) => {
