@@ -51,6 +51,8 @@ need=()
 command -v chromium >/dev/null || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
+# The GitLab stand-in serves Git pushes with git http-backend.
+[ -x /usr/lib/git-core/git-http-backend ] || need+=(git)
 # Voice input: the assistant's offline speech engine, and a voice to test it with.
 command -v pocketsphinx_continuous >/dev/null || need+=(pocketsphinx)
 [ -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || need+=(pocketsphinx-en-us)

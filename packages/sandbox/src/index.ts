@@ -34,6 +34,14 @@ export type {
   RunningLlmStandIn,
 } from './llm';
 
+// A stand-in GitLab (REST API v4 subset and Git smart HTTP) for publish:gitlab tests.
+export { startGitLabStandIn } from './gitlab';
+export type {
+  GitLabStandInOptions,
+  RecordedGitLabRequest,
+  RunningGitLabStandIn,
+} from './gitlab';
+
 // Run as a program (`node dist/index.js`), not when imported as a library.
 if (require.main === module) {
   runSandboxCli(process.argv.slice(2)).catch(error => {

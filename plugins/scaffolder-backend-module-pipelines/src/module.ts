@@ -9,6 +9,7 @@ import { createCheckWorkflowPermissionsAction } from './actions/checkWorkflowPer
 import { createGenerateSloRulesAction } from './actions/generateSloRules';
 import { createPublishLocalAction } from './actions/publishLocal';
 import { createRenderAgentManifestsAction } from './actions/renderAgentManifests';
+import { createValidateGitLabCiAction } from './actions/validateGitLabCi';
 import { createValidateKubernetesAction } from './actions/validateKubernetes';
 import { createValidateWorkflowAction } from './actions/validateWorkflow';
 
@@ -31,6 +32,7 @@ export default createBackendModule({
       async init({ scaffolder, config, auth, discovery, catalog }) {
         scaffolder.addActions(
           createValidateWorkflowAction(),
+          createValidateGitLabCiAction(),
           createCheckPinnedActionsAction(),
           createCheckWorkflowPermissionsAction(),
           createValidateKubernetesAction(),

@@ -1,4 +1,5 @@
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import gitlabModule from '@backstage/plugin-scaffolder-backend-module-gitlab';
 import { parseOpenSlo } from '@pilothouse/plugin-slo-common';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +22,7 @@ describe('add-slo template, through the scaffolder dry run', () => {
   let backend: Awaited<ReturnType<typeof startDryRunBackend>>;
   beforeAll(async () => {
     backend = await startDryRunBackend({
-      features: [githubModule],
+      features: [githubModule, gitlabModule],
       entities: [
         {
           apiVersion: 'backstage.io/v1alpha1',
@@ -37,6 +38,19 @@ describe('add-slo template, through the scaffolder dry run', () => {
             type: 'service',
             lifecycle: 'production',
             owner: 'payments-team',
+          },
+        },
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: 'orders',
+            annotations: { 'gitlab.com/project-slug': 'platform/shop/orders' },
+          },
+          spec: {
+            type: 'service',
+            lifecycle: 'production',
+            owner: 'orders-team',
           },
         },
       ],
@@ -142,6 +156,32 @@ describe('add-slo template, through the scaffolder dry run', () => {
       'prometheus/availability.rules.yaml',
       'slos/availability.yaml',
     ]);
+  });
+
+  it('writes the SLO under slos/ for a merge request to the component’s GitLab project', async () => {
+    const res = await dryRun({
+      component: 'component:default/orders',
+      kind: 'availability',
+      window: '28d',
+      publishTo: 'gitlab',
+    });
+    expect(res.status === 200 ? 'ok' : JSON.stringify(res.body)).toBe('ok');
+    const result = res.body as DryRunResult;
+    expect([...generatedFiles(result).keys()].sort()).toEqual([
+      'prometheus/availability.rules.yaml',
+      'slos/availability.yaml',
+    ]);
+    // publish:gitlab:merge-request has no dry run: the scaffolder logs its
+    // rendered input and skips it. The project is the slug's last part, the
+    // owner its groups and subgroups.
+    const logged = result.log
+      .filter(l => l.body.stepId === 'publish-gitlab')
+      .map(l => l.body.message)
+      .join('\n');
+    expect(logged).toContain(
+      '"repoUrl": "gitlab.com?owner=platform/shop&repo=orders"',
+    );
+    expect(logged).toContain('"branchName": "slo-availability"');
   });
 
   it('refuses an objective of 100 % in the form', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { validateKubernetesFiles } from '../checks/kubernetesSchemas';
 import { checkPinnedActions } from '../checks/pinnedActions';
+import { validateGitLabCiFile } from '../checks/gitlabCi';
 import { checkWorkflowPermissions } from '../checks/workflowPermissions';
 import { parseWorkflowFile } from '../checks/workflowParser';
 import {
@@ -148,8 +149,15 @@ describe('ai-agent template, through the scaffolder dry run', () => {
             ...checkPinnedActions('ci.yml', workflow),
             ...checkWorkflowPermissions('ci.yml', workflow),
           ]
-        : [];
+        : validateGitLabCiFile('.gitlab-ci.yml', files.get('.gitlab-ci.yml')!);
       expect(findings).toEqual([]);
+      expect(
+        result.log.some(l =>
+          l.body.message.includes(
+            'GitLab CI schema: no errors in .gitlab-ci.yml',
+          ),
+        ),
+      ).toBe(!github);
       const ci = workflow || files.get('.gitlab-ci.yml')!;
       expect(ci).toContain('ghcr.io/pilothouse-demo');
       expect(files.get('README.md')).toContain('ai-agent');

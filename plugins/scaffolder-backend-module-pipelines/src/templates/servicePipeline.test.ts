@@ -4,6 +4,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { lintWorkflowFile } from '../checks/actionlint';
 import { validateKubernetesFiles } from '../checks/kubernetesSchemas';
 import { checkPinnedActions } from '../checks/pinnedActions';
+import { validateGitLabCiFile } from '../checks/gitlabCi';
 import { checkWorkflowPermissions } from '../checks/workflowPermissions';
 import { parseWorkflowFile } from '../checks/workflowParser';
 import {
@@ -98,8 +99,11 @@ describe('service-pipeline template, through the scaffolder dry run', () => {
             ...checkPinnedActions('ci.yml', workflow),
             ...checkWorkflowPermissions('ci.yml', workflow),
           ]
-        : [];
+        : validateGitLabCiFile('.gitlab-ci.yml', files.get('.gitlab-ci.yml')!);
       expect(findings).toEqual([]);
+      expect(
+        ran.includes('GitLab CI schema: no errors in .gitlab-ci.yml'),
+      ).toBe(!github);
 
       const gitlab = parse(files.get('.gitlab-ci.yml') ?? 'null');
       const gitlabJobs = [
@@ -107,7 +111,7 @@ describe('service-pipeline template, through the scaffolder dry run', () => {
         'semgrep',
         'trivy-dependencies',
         'grype-dependencies',
-        'image',
+        'container-image',
       ];
       expect(gitlabJobs.filter(job => gitlab?.[job])).toEqual(
         github ? [] : gitlabJobs,
@@ -115,7 +119,7 @@ describe('service-pipeline template, through the scaffolder dry run', () => {
       expect(gitlab?.stages).toEqual(
         github ? undefined : ['test', 'sast', 'scan', 'image'],
       );
-      expect(gitlab?.image.id_tokens.SIGSTORE_ID_TOKEN.aud).toBe(
+      expect(gitlab?.['container-image'].id_tokens.SIGSTORE_ID_TOKEN.aud).toBe(
         github ? undefined : 'sigstore',
       );
 

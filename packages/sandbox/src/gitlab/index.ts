@@ -1,0 +1,6 @@
+export { startGitLabStandIn } from './standIn';
+export type {
+  GitLabStandInOptions,
+  RecordedGitLabRequest,
+  RunningGitLabStandIn,
+} from './standIn';
