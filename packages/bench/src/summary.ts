@@ -81,7 +81,9 @@ export function summarizeBenchmarks(
 /** A rate with three significant figures and thousands separators. */
 export function formatThroughput(t: Throughput | undefined): string {
   if (!t) return '-';
-  const digits = t.value >= 100 ? 0 : t.value >= 10 ? 1 : 2;
+  let digits = 2;
+  if (t.value >= 100) digits = 0;
+  else if (t.value >= 10) digits = 1;
   const value = t.value.toLocaleString('en-US', {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
