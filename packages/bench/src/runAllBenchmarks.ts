@@ -93,6 +93,12 @@ function runOne(
   });
 }
 
+/** A path relative to the repository root when it is inside it. */
+function shortPath(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') ? file : relative;
+}
+
 /** Writes the run as JSON, creating the directory. */
 export function writeJson(file: string, run: RunReport): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -197,7 +203,7 @@ async function main(argv: string[]): Promise<number> {
   process.stderr.write(
     `yarn bench: ${run.benchmarks.length} of ${
       files.length
-    } benchmark(s) in ${formatDuration(run.durationMs)}; JSON report in ${path.relative(root, out)}\n`,
+    } benchmark(s) in ${formatDuration(run.durationMs)}; JSON report in ${shortPath(root, out)}\n`,
   );
   return run.failures!.length > 0 ? 1 : 0;
 }
