@@ -341,21 +341,25 @@ async function benchServer(
           'stdio cold start: spawn, initialize, tools/list',
           cold.stdio,
         ),
+        headline: `${server.name}: stdio cold start`,
         baselines: [inProcessCold],
       },
       {
         group: server.name,
         ...measured('http cold connect: initialize, tools/list', cold.http),
+        headline: `${server.name}: http cold connect`,
         baselines: [inProcessCold],
       },
       {
         group: server.name,
         ...perCall(`stdio tool call: ${tool}`, samples.stdio),
+        headline: `${server.name}: stdio round trip (${tool})`,
         baselines: [inMemory],
       },
       {
         group: server.name,
         ...perCall(`http tool call: ${tool}`, samples.http),
+        headline: `${server.name}: http round trip (${tool})`,
         baselines: [inMemory, perCall('plain HTTP GET', samples.get)],
       },
     ];
@@ -448,9 +452,10 @@ runBenchmark({
     'MCP tool-call round trip and cold start over stdio and Streamable HTTP',
   file: __filename,
   async run(ctx) {
+    // The defaults keep the whole of `yarn bench` under 15 minutes on 2 cores.
     const counts = ctx.quick
-      ? { coldRuns: 3, calls: 100, warmup: 10 }
-      : { coldRuns: 10, calls: 300, warmup: 20 };
+      ? { coldRuns: 2, calls: 50, warmup: 5 }
+      : { coldRuns: 3, calls: 200, warmup: 20 };
     ctx.progress('starting the sandbox and a plain HTTP endpoint');
     const [sandbox, plainUrl] = await Promise.all([
       startSandbox(ctx),

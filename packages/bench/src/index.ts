@@ -14,7 +14,14 @@ export type {
   MachineInfo,
   Measured,
   ReportRow,
+  Throughput,
 } from './report';
+export {
+  formatSummary,
+  formatThroughput,
+  summarizeBenchmarks,
+} from './summary';
+export type { SummaryEntry, SummaryFigure } from './summary';
 export { ChildProcesses, drain, waitForOutput } from './processes';
 export { repoRoot, runBenchmark } from './runBenchmark';
 export type {

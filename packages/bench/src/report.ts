@@ -1,12 +1,24 @@
 import os from 'node:os';
 import { Summary } from './stats';
 
+/** A rate, e.g. 12.5 MB/s or 40,000 events/s. */
+export interface Throughput {
+  value: number;
+  /** What is counted per second, e.g. "MB/s" or "events/s". */
+  unit: string;
+}
+
 /** One measured figure, or a baseline measured beside it in the same run. */
 export interface Measured {
   label: string;
   summary: Summary;
   /** Operations per second, for sequential calls. */
   perSecond?: number;
+  /**
+   * For a figure that is a rate: the one table (summary.ts) shows this
+   * instead of the latency percentiles.
+   */
+  throughput?: Throughput;
 }
 
 /** A figure and the baselines it is compared with. */
@@ -14,6 +26,8 @@ export interface ReportRow extends Measured {
   /** Rows with the same group are printed together, e.g. one MCP server. */
   group: string;
   baselines: Measured[];
+  /** A short name for the one table over all benchmarks; default "group: label". */
+  headline?: string;
 }
 
 export interface BenchmarkReport {
@@ -59,16 +73,22 @@ export function formatMachine(machine: MachineInfo): string {
   } GiB; load average at start ${machine.loadAverage.join(' ')}`;
 }
 
-function ms(value: number): string {
+export function ms(value: number): string {
   if (value < 10) return value.toFixed(3);
   if (value < 1000) return value.toFixed(1);
   return value.toFixed(0);
 }
 
+/** A ratio with two significant figures below 1 (0.031×), one decimal up to 10 (4.0×). */
+export function formatRatio(r: number | undefined): string {
+  if (r === undefined || !Number.isFinite(r)) return '-';
+  if (r >= 10) return `${r.toFixed(0)}×`;
+  if (r >= 1) return `${r.toFixed(1)}×`;
+  return `${r.toPrecision(2)}×`;
+}
+
 function ratio(value: number, baseline: number): string {
-  if (baseline <= 0) return '-';
-  const r = value / baseline;
-  return `${r < 10 ? r.toFixed(1) : r.toFixed(0)}×`;
+  return baseline > 0 ? formatRatio(value / baseline) : '-';
 }
 
 const HEADER = [

@@ -12,6 +12,10 @@ import { parseArgs } from 'node:util';
 import { ChildProcesses } from './processes';
 import { formatMachine, formatReport, machineInfo } from './report';
 import { BENCHMARK_HELP, repoRoot, RunReport } from './runBenchmark';
+import { formatDuration, formatSummary, summarizeBenchmarks } from './summary';
+
+/** Where the JSON report goes unless --out says otherwise. */
+export const DEFAULT_OUT = 'bench-results/latest.json';
 
 const HELP = `yarn bench [options] [filter...]
 
@@ -19,7 +23,12 @@ Runs every benchmark file (packages/*/bench/*.bench.ts, plugins/*/bench/*.bench.
 or those whose path contains one of the filters, one after another, and prints
 each figure beside its baseline from the same run.
 
-${BENCHMARK_HELP}`;
+${BENCHMARK_HELP}  --out <file>  where to write the JSON report (default ${DEFAULT_OUT},
+                from the repository root; git-ignored)
+
+At the end it prints one table over all benchmarks, each figure beside its
+baseline and the ratio, with the machine and the total time on top.
+`;
 
 /** Benchmark files, relative to the repository root, in a stable order. */
 export function findBenchmarks(root: string): string[] {
@@ -84,6 +93,18 @@ function runOne(
   });
 }
 
+/** A path relative to the repository root when it is inside it. */
+function shortPath(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') ? file : relative;
+}
+
+/** Writes the run as JSON, creating the directory. */
+export function writeJson(file: string, run: RunReport): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -92,6 +113,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       quick: { type: 'boolean' },
       json: { type: 'boolean' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -141,10 +163,14 @@ async function main(argv: string[]): Promise<number> {
       run.failures!.push({ file, error: String((error as Error).message) });
     }
   }
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  run.durationMs = performance.now() - started;
   if (interrupted) {
     return interrupted;
   }
+  run.summary = summarizeBenchmarks(run.benchmarks);
+
+  const out = path.resolve(root, values.out ?? DEFAULT_OUT);
+  writeJson(out, run);
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
@@ -157,12 +183,28 @@ async function main(argv: string[]): Promise<number> {
         '',
         `${run.benchmarks.length} of ${
           files.length
-        } benchmark(s) in ${seconds} s${quick ? ' (--quick)' : ''}`,
+        } benchmark(s) in ${formatDuration(run.durationMs)}${
+          quick ? ' (--quick)' : ''
+        }`,
+        ...run.failures!.map(f => `FAILED ${f.file}: ${f.error}`),
+        '',
+        '== All benchmarks ==',
+        formatSummary({
+          machine: run.machine,
+          entries: run.summary,
+          totalMs: run.durationMs,
+          quick,
+        }),
         ...run.failures!.map(f => `FAILED ${f.file}: ${f.error}`),
         '',
       ].join('\n'),
     );
   }
+  process.stderr.write(
+    `yarn bench: ${run.benchmarks.length} of ${
+      files.length
+    } benchmark(s) in ${formatDuration(run.durationMs)}; JSON report in ${shortPath(root, out)}\n`,
+  );
   return run.failures!.length > 0 ? 1 : 0;
 }
 

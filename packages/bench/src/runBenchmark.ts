@@ -10,6 +10,7 @@ import {
   MachineInfo,
   machineInfo,
 } from './report';
+import type { SummaryEntry } from './summary';
 
 /** What `--json` prints, from one benchmark file or from `yarn bench`. */
 export interface RunReport {
@@ -18,6 +19,10 @@ export interface RunReport {
   benchmarks: BenchmarkReport[];
   /** Benchmark files that failed, with their error (only from `yarn bench`). */
   failures?: Array<{ file: string; error: string }>;
+  /** The one table: every figure beside its baseline (only from `yarn bench`). */
+  summary?: SummaryEntry[];
+  /** Wall time of the whole run (only from `yarn bench`). */
+  durationMs?: number;
 }
 
 export interface BenchmarkContext {

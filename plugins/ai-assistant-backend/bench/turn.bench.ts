@@ -4,6 +4,9 @@
  * (model → tool → model), each beside the same work done directly against
  * the gateway's API in the same run, so the figures show what the assistant
  * adds (its database, tool listing, the system prompt, server-sent events).
+ * The first token is also set beside the upstream model's own first token:
+ * the same local model in this process, streaming the same text with the
+ * same tools offered, with no HTTP, gateway or assistant around it.
  *
  * Everything runs on the real parts, as in the tests: the gateway plugin
  * (inspection, the repository's policies, the catalog resolver, audit,
@@ -15,6 +18,13 @@
  */
 
 import { ReportRow, runBenchmark, summarize } from '@pilothouse/bench';
+import type { ToolSpec } from '@pilothouse/plugin-llm-gateway-common';
+// The gateway's own local model, which its package does not export: the
+// benchmark times it alone, as the upstream of the assistant's turns.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
+import { LocalProvider } from '@pilothouse/plugin-llm-gateway-backend/src/services/Providers/LocalProvider';
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
+import { DEFAULT_PROVIDERS } from '@pilothouse/plugin-llm-gateway-backend/src/services/Providers/readProviderConfigs';
 import knexFactory from 'knex';
 import { performance } from 'node:perf_hooks';
 import {
@@ -68,7 +78,7 @@ runBenchmark({
     'AI assistant: first streamed token, and a finished tool-using turn (local model)',
   file: __filename,
   async run({ quick, progress }) {
-    const rounds = quick ? 2 : 8;
+    const rounds = quick ? 2 : 6;
     progress('starting the sandbox, mcp-kubernetes and the backend');
     const cluster = await startCluster();
     const gatewayDb = memoryDatabase();
@@ -136,11 +146,26 @@ runBenchmark({
 
     /** model → tool → model, each a plain call to the gateway's API. */
     const tools = await (await fetch(`${gateway}/tools`, { headers })).json();
-    const specs = tools.map((t: any) => ({
+    const specs: ToolSpec[] = tools.map((t: any) => ({
       name: t.name,
       description: t.description,
       input_schema: t.inputSchema,
     }));
+
+    /** The upstream model alone: its first streamed token, in this process. */
+    const model = new LocalProvider(DEFAULT_PROVIDERS[0]);
+    const modelFirstToken = async (text: string) => {
+      const started = performance.now();
+      for await (const event of model.stream({
+        model: 'pilothouse-local',
+        maxTokens: 1024,
+        tools: specs,
+        messages: [{ role: 'user', content: [{ type: 'text', text }] }],
+      })) {
+        if (event.type === 'text_delta') break;
+      }
+      return performance.now() - started;
+    };
     const directToolTurn = async () => {
       const started = performance.now();
       const messages: any[] = [{ role: 'user', content: TOOL_TEXT }];
@@ -177,12 +202,14 @@ runBenchmark({
     for (let i = 0; i < BLOCK; i++) {
       await assistantTurn(PLAIN_TEXT);
       await directFirstToken(PLAIN_TEXT);
+      await modelFirstToken(PLAIN_TEXT);
       await assistantTurn(TOOL_TEXT);
       await directToolTurn();
     }
 
     const firstToken: number[] = [];
     const directToken: number[] = [];
+    const modelToken: number[] = [];
     const toolTurn: number[] = [];
     const directTool: number[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -192,6 +219,9 @@ runBenchmark({
       }
       for (let i = 0; i < BLOCK; i++) {
         directToken.push(await directFirstToken(PLAIN_TEXT));
+      }
+      for (let i = 0; i < BLOCK; i++) {
+        modelToken.push(await modelFirstToken(PLAIN_TEXT));
       }
       for (let i = 0; i < BLOCK; i++) {
         toolTurn.push((await assistantTurn(TOOL_TEXT))[1]);
@@ -208,8 +238,13 @@ runBenchmark({
       {
         group: 'time to the first streamed token (plain question)',
         label: 'assistant turn (POST .../messages, SSE)',
+        headline: 'assistant: time to first token (plain question)',
         summary: summarize(firstToken),
         baselines: [
+          {
+            label: "the upstream model's own first token, in process",
+            summary: summarize(modelToken),
+          },
           {
             label: 'gateway streamed completion, same text',
             summary: summarize(directToken),
@@ -219,6 +254,7 @@ runBenchmark({
       {
         group: `time to a finished tool-using turn ("${TOOL_TEXT}")`,
         label: 'assistant turn: model, tool, model (SSE to turn_finished)',
+        headline: 'assistant: finished tool-using turn',
         summary: summarize(toolTurn),
         baselines: [
           {

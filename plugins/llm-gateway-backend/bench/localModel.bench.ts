@@ -53,7 +53,7 @@ runBenchmark({
     'Local model: time to first streamed token and to a finished tool-using turn',
   file: __filename,
   async run({ quick, progress }) {
-    const rounds = quick ? 5 : 40;
+    const rounds = quick ? 5 : 20;
     progress('listing the real tools');
     const tools = [...(await realMcpTools()), ...(await realCatalogActions())];
     const model = new LocalProvider(DEFAULT_PROVIDERS[0], {
@@ -133,6 +133,7 @@ runBenchmark({
       {
         group: 'time to the first streamed token (a clarifying question)',
         label: `${tools.length} real tools offered`,
+        headline: `local model: first streamed token, ${tools.length} tools`,
         summary: summarize(first.all),
         baselines: [
           { label: 'one tool offered', summary: summarize(first.one) },
@@ -142,6 +143,7 @@ runBenchmark({
       {
         group: 'finished tool-using turn: request → tool_use, result → answer',
         label: `${tools.length} real tools, ${ASKS.length} everyday asks`,
+        headline: `local model: finished tool-using turn, ${tools.length} tools`,
         summary: summarize(turns.all),
         perSecond: perSecond(turns.all),
         baselines: [

@@ -9,10 +9,11 @@
  *   that finds what the query finds.
  *
  * Events: LOG_SEARCH_BENCH_EVENTS (default 1,000,000; --quick 100,000).
- * Processors: LOG_SEARCH_BENCH_PROCESSORS names a module (a path from the
+ * Processors: every batch goes through the detections module with all of its
+ * rule packs enabled (issue 9), as on the ingest stream of the portal.
+ * LOG_SEARCH_BENCH_PROCESSORS names another module (a path from the
  * repository root) whose `createBenchProcessors()` returns the
- * LogEventProcessor[] to run on every batch, as a module on the extension
- * point would (the detections module with all rules enabled).
+ * LogEventProcessor[] to run, or `none` for the store alone.
  *
  * Run alone: node --require @backstage/cli-node/config/nodeTransform.cjs
  *   plugins/log-search-backend/bench/log-search.bench.ts [--quick] [--json]
@@ -103,9 +104,13 @@ function* eventLines(count: number, now: number): Generator<string> {
   }
 }
 
+/** The detections module with every rule pack enabled; by path, not a dependency. */
+const DETECTIONS =
+  'plugins/log-search-backend-module-detections/bench/benchProcessors.ts';
+
 function loadProcessors(root: string): LogEventProcessor[] {
-  const modulePath = process.env.LOG_SEARCH_BENCH_PROCESSORS;
-  if (!modulePath) return [];
+  const modulePath = process.env.LOG_SEARCH_BENCH_PROCESSORS ?? DETECTIONS;
+  if (modulePath === 'none') return [];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(path.resolve(root, modulePath)) as {
     createBenchProcessors(): LogEventProcessor[];
@@ -152,7 +157,7 @@ runBenchmark({
     const count = Number(
       process.env.LOG_SEARCH_BENCH_EVENTS ?? (quick ? 100_000 : 1_000_000),
     );
-    const runs = quick ? 3 : 10;
+    const runs = quick ? 3 : 5;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-search-bench-'));
     const ndjson = path.join(dir, 'events.ndjson');
     const knex = knexFactory({
@@ -204,19 +209,32 @@ runBenchmark({
 
       const perSecond = (samples: number[]) =>
         (count / samples.reduce((a, b) => a + b, 0)) * 1000;
+      const eventsPerSecond = (samples: number[]) => ({
+        value: perSecond(samples),
+        unit: 'events/s',
+      });
       const rows: ReportRow[] = [
         {
           group: 'ingest',
           label: `JSON lines → parse, enrich, store${
             processors.length ? `, ${processors.map(p => p.id).join(', ')}` : ''
           } (ms per ${BATCH} events)`,
+          headline: `ingest ${count.toLocaleString('en-US')} events${
+            processors.length
+              ? `, every detection rule on (${processors
+                  .map(p => p.id)
+                  .join(', ')})`
+              : ', no processors'
+          }`,
           summary: summarize(ingestMs),
           perSecond: perSecond(ingestMs),
+          throughput: eventsPerSecond(ingestMs),
           baselines: [
             {
-              label: `append the same lines to an NDJSON file (ms per ${BATCH})`,
+              label: 'append the same lines to an NDJSON file',
               summary: summarize(appendMs),
               perSecond: perSecond(appendMs),
+              throughput: eventsPerSecond(appendMs),
             },
           ],
         },
@@ -263,6 +281,9 @@ runBenchmark({
           label: `${query.label} — ${found} matches${
             found >= 10_000 ? '+' : ''
           }`,
+          headline: `query, ${count.toLocaleString('en-US')} stored: ${
+            query.label
+          }`,
           summary: summarize(searchMs),
           baselines: [
             {
@@ -291,6 +312,9 @@ runBenchmark({
       rows.push({
         group: 'histogram',
         label: 'service:payments over 24 h in 96 buckets, count and errors',
+        headline: `histogram, ${count.toLocaleString(
+          'en-US',
+        )} stored: service:payments, 96 buckets`,
         summary: summarize(histogramMs),
         baselines: [
           {
@@ -314,7 +338,15 @@ runBenchmark({
         notes: [
           "The store is a SQLite file with the plugin's migrations (FTS5 on the message, JSON attributes); queries go through the same parser and SQL as the HTTP API.",
           'grep reads the whole file each time and counts; the store answers the first 100 matches newest first plus a total counted up to 10,000.',
-          'Set LOG_SEARCH_BENCH_PROCESSORS to a module exporting createBenchProcessors() to measure ingest with detections on.',
+          `Processors on ingest: ${
+            processors.length
+              ? `${processors
+                  .map(p => p.id)
+                  .join(
+                    ', ',
+                  )} (the detections module with every rule pack enabled, unless LOG_SEARCH_BENCH_PROCESSORS names another module)`
+              : 'none (LOG_SEARCH_BENCH_PROCESSORS=none)'
+          }.`,
         ],
       };
     } finally {
