@@ -75,7 +75,11 @@ const server = `
 
 describe('instrumentation.js tracing', () => {
   it("continues a caller's traceparent and exports the spans over OTLP", async () => {
-    const received: Array<{ traceId: string; parentSpanId: string; service: string }> = [];
+    const received: Array<{
+      traceId: string;
+      parentSpanId: string;
+      service: string;
+    }> = [];
     const receiver = http.createServer((req, res) => {
       let body = '';
       req.on('data', chunk => (body += chunk));
@@ -122,10 +126,13 @@ describe('instrumentation.js tracing', () => {
       });
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
       const browserSpanId = '00f067aa0ba902b7';
-      await fetch(`http://127.0.0.1:${port}/api/ai-assistant/v1/conversations`, {
-        method: 'POST',
-        headers: { traceparent: `00-${traceId}-${browserSpanId}-01` },
-      });
+      await fetch(
+        `http://127.0.0.1:${port}/api/ai-assistant/v1/conversations`,
+        {
+          method: 'POST',
+          headers: { traceparent: `00-${traceId}-${browserSpanId}-01` },
+        },
+      );
       for (let attempt = 0; attempt < 100; attempt++) {
         if (received.some(s => s.traceId === traceId)) break;
         await new Promise(r => setTimeout(r, 100));

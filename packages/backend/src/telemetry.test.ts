@@ -462,7 +462,9 @@ describe("the portal's own telemetry", () => {
     const unmatched = expected.filter(re => !lines.some(l => re.test(l)));
     expect({
       unmatched: unmatched.map(String),
-      ours: lines.filter(l => ours.some(name => l.startsWith(name)) && !l.includes('_bucket')),
+      ours: lines.filter(
+        l => ours.some(name => l.startsWith(name)) && !l.includes('_bucket'),
+      ),
     }).toMatchObject({ unmatched: [] });
 
     // Every metric the dashboard and the alert rules query is one of them.
