@@ -49,6 +49,70 @@ function generatedSloRules(): string {
   return rulesToYaml(slos.flatMap(slo => generatePrometheusRules(slo)));
 }
 
+const datasource = z.object({ type: z.literal('prometheus'), uid: z.string() });
+const gridPos = z.object({
+  h: z.number().int().positive(),
+  w: z.number().int().min(1).max(24),
+  x: z.number().int().min(0).max(23),
+  y: z.number().int().min(0),
+});
+
+function queryPanel<T extends string>(type: T) {
+  return z
+    .object({
+      type: z.literal(type),
+      id: z.number().int(),
+      title: z.string().min(1),
+      gridPos,
+      datasource,
+      targets: z
+        .array(
+          z.object({
+            datasource,
+            expr: z.string().min(1),
+            refId: z.string().min(1),
+            legendFormat: z.string().optional(),
+          }),
+        )
+        .min(1),
+    })
+    .passthrough();
+}
+
+/** The parts of Grafana's dashboard model (schemaVersion 39) that import relies on. */
+const dashboardSchema = z.object({
+  uid: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/),
+  title: z.string().min(1),
+  schemaVersion: z.number().int().min(36),
+  time: z.object({ from: z.string(), to: z.string() }),
+  templating: z.object({
+    list: z
+      .array(z.object({ name: z.string(), type: z.string() }).passthrough())
+      .refine(
+        list =>
+          list.some(v => v.name === 'datasource' && v.type === 'datasource'),
+        {
+          message:
+            'a datasource variable, so the dashboard imports into any Grafana',
+        },
+      ),
+  }),
+  panels: z.array(
+    z.discriminatedUnion('type', [
+      z
+        .object({
+          type: z.literal('row'),
+          id: z.number().int(),
+          title: z.string(),
+          gridPos,
+        })
+        .passthrough(),
+      queryPanel('timeseries'),
+      queryPanel('stat'),
+    ]),
+  ),
+});
+
 describe('deploy/monitoring', () => {
   it('holds alert and SLO rules that promtool accepts', () => {
     const out = promtool(
@@ -116,68 +180,4 @@ describe('deploy/monitoring', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
-});
-
-const datasource = z.object({ type: z.literal('prometheus'), uid: z.string() });
-const gridPos = z.object({
-  h: z.number().int().positive(),
-  w: z.number().int().min(1).max(24),
-  x: z.number().int().min(0).max(23),
-  y: z.number().int().min(0),
-});
-
-function queryPanel<T extends string>(type: T) {
-  return z
-    .object({
-      type: z.literal(type),
-      id: z.number().int(),
-      title: z.string().min(1),
-      gridPos,
-      datasource,
-      targets: z
-        .array(
-          z.object({
-            datasource,
-            expr: z.string().min(1),
-            refId: z.string().min(1),
-            legendFormat: z.string().optional(),
-          }),
-        )
-        .min(1),
-    })
-    .passthrough();
-}
-
-/** The parts of Grafana's dashboard model (schemaVersion 39) that import relies on. */
-const dashboardSchema = z.object({
-  uid: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/),
-  title: z.string().min(1),
-  schemaVersion: z.number().int().min(36),
-  time: z.object({ from: z.string(), to: z.string() }),
-  templating: z.object({
-    list: z
-      .array(z.object({ name: z.string(), type: z.string() }).passthrough())
-      .refine(
-        list =>
-          list.some(v => v.name === 'datasource' && v.type === 'datasource'),
-        {
-          message:
-            'a datasource variable, so the dashboard imports into any Grafana',
-        },
-      ),
-  }),
-  panels: z.array(
-    z.discriminatedUnion('type', [
-      z
-        .object({
-          type: z.literal('row'),
-          id: z.number().int(),
-          title: z.string(),
-          gridPos,
-        })
-        .passthrough(),
-      queryPanel('timeseries'),
-      queryPanel('stat'),
-    ]),
-  ),
 });

@@ -122,9 +122,9 @@ export class SloService {
         failed++;
         if (ok.unreachable) unreachable ??= ok.message;
       }
-      this.evaluations?.add(1, {
-        outcome: ok === true ? 'ok' : ok.unreachable ? 'unreachable' : 'failed',
-      });
+      let outcome = 'ok';
+      if (ok !== true) outcome = ok.unreachable ? 'unreachable' : 'failed';
+      this.evaluations?.add(1, { outcome });
     }
     await this.options.store.retainOnly(entries.map(e => e.entityRef));
     this.lastRunError = unreachable;
