@@ -15,6 +15,7 @@ import { argocdPlugin } from './modules/argocd';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { signInModule } from './modules/signIn';
+import { telemetryModule } from './modules/telemetry';
 import { templateUpdatesModule } from './modules/templateUpdates';
 import { themeModule } from './modules/theme';
 
@@ -41,5 +42,6 @@ export default createApp({
     signInModule,
     themeModule,
     templateUpdatesModule,
+    telemetryModule,
   ],
 });

@@ -6,6 +6,7 @@
  */
 
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { startTracing, traceToolCalls } from '@pilothouse/mcp-common';
 import { HELP, parseConfig } from './config';
 import { startHttpServer } from './http';
 import { log } from './logger';
@@ -35,6 +36,8 @@ export async function main(
     process.stdout.write(HELP);
     return;
   }
+  // Before the clients are made: their HTTP calls carry the trace.
+  startTracing({ serviceName: 'mcp-aws', env });
   // Fail at start-up, not on the first call, when the allow-list or role map is wrong.
   const tools = selectTools(config).map(t => t.name);
   const roleMap = config.roleMap
@@ -66,7 +69,7 @@ export async function main(
   };
 
   if (config.transport === 'stdio') {
-    await createServer().connect(new StdioServerTransport());
+    await createServer().connect(traceToolCalls(new StdioServerTransport()));
     log('info', 'serving MCP over stdio', settings);
     return;
   }

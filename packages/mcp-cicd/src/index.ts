@@ -7,6 +7,7 @@
  */
 
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { startTracing, traceToolCalls } from '@pilothouse/mcp-common';
 import { createCicdClients } from './clients';
 import { HELP, parseConfig } from './config';
 import { startHttpServer } from './http';
@@ -30,6 +31,8 @@ export async function main(
     process.stdout.write(HELP);
     return;
   }
+  // Before the clients are made: their HTTP calls carry the trace.
+  startTracing({ serviceName: 'mcp-cicd', env });
   // Fail at start-up, not on the first call, when the allow-list is wrong.
   const tools = selectTools(config).map(t => t.name);
   // Tokens are read here and only handed to the clients: never logged.
@@ -60,7 +63,7 @@ export async function main(
   };
 
   if (config.transport === 'stdio') {
-    await createServer().connect(new StdioServerTransport());
+    await createServer().connect(traceToolCalls(new StdioServerTransport()));
     log('info', 'serving MCP over stdio', settings);
     return;
   }

@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { traceToolCalls } from './traceToolCalls';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -125,7 +126,7 @@ export async function startHttpServer(
       server.close().catch(() => {});
     });
     try {
-      await server.connect(transport);
+      await server.connect(traceToolCalls(transport));
       await transport.handleRequest(req, res, body);
     } catch (error) {
       options.log('error', 'MCP request failed', { error: String(error) });

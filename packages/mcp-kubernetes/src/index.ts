@@ -6,6 +6,7 @@
  */
 
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { startTracing, traceToolCalls } from '@pilothouse/mcp-common';
 import { HELP, parseConfig } from './config';
 import { startHttpServer } from './http';
 import { createKubernetesClients, loadKubeConfig } from './kube';
@@ -28,6 +29,8 @@ export async function main(
     process.stdout.write(HELP);
     return;
   }
+  // Before the clients are made: their HTTP calls carry the trace.
+  startTracing({ serviceName: 'mcp-kubernetes', env });
   // Fail at start-up, not on the first call, when the allow-list is wrong.
   const tools = selectTools(config).map(t => t.name);
   const clients = createKubernetesClients(loadKubeConfig(config.kubeconfig));
@@ -47,7 +50,7 @@ export async function main(
   };
 
   if (config.transport === 'stdio') {
-    await createServer().connect(new StdioServerTransport());
+    await createServer().connect(traceToolCalls(new StdioServerTransport()));
     log('info', 'serving MCP over stdio', settings);
     return;
   }

@@ -4,6 +4,10 @@ import {
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
+import {
+  metricsServiceRef,
+  tracingServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import type { ConversationSignal } from '@pilothouse/plugin-ai-assistant-common';
@@ -11,7 +15,7 @@ import { llmGatewayServiceRef } from '@pilothouse/plugin-llm-gateway-node';
 import { DatabaseConversationStore } from './database/DatabaseConversationStore';
 import { applyMigrations } from './database/migrations';
 import { createRouter } from './router';
-import { AgentLoop } from './services/AgentLoop';
+import { AgentLoop, createAssistantMetrics } from './services/AgentLoop';
 import { createTranscriber } from './services/Transcription';
 import type { Transcriber } from './services/types';
 
@@ -59,6 +63,8 @@ export function createAiAssistantPlugin(
           gateway: llmGatewayServiceRef,
           signals: signalsServiceRef,
           notifications: notificationService,
+          metrics: metricsServiceRef,
+          tracing: tracingServiceRef,
         },
         async init(deps) {
           const { logger, config, database, signals, notifications } = deps;
@@ -89,6 +95,8 @@ export function createAiAssistantPlugin(
               config.getOptionalNumber('aiAssistant.maxStepsPerTurn') ?? 6,
             model: config.getOptionalString('aiAssistant.model'),
             maxTokens: config.getOptionalNumber('aiAssistant.maxTokensPerStep'),
+            metrics: createAssistantMetrics(deps.metrics),
+            tracing: deps.tracing,
             listener: {
               async onPaused({ owner, conversationId, approval }) {
                 // A confirmation is the requester's own, in the chat.
@@ -131,9 +139,10 @@ export function createAiAssistantPlugin(
             },
           });
 
-          const transcriber = await (
-            options.transcriber ?? createTranscriber
-          )({ config, logger });
+          const transcriber = await (options.transcriber ?? createTranscriber)({
+            config,
+            logger,
+          });
 
           deps.httpRouter.use(
             await createRouter({
@@ -144,6 +153,7 @@ export function createAiAssistantPlugin(
               loop,
               transcriber,
               approverGroups,
+              tracing: deps.tracing,
               async onApprovalDecided({
                 owner,
                 conversationId,

@@ -5,6 +5,7 @@ import type {
   LoggerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import type { TracingService } from '@backstage/backend-plugin-api/alpha';
 import {
   InputError,
   NotAllowedError,
@@ -37,6 +38,8 @@ export interface RouterOptions {
   loop: AgentLoop;
   /** Speech to text; without one the transcribe routes say it is not set up. */
   transcriber?: Transcriber;
+  /** Continues the browser's trace in each turn. */
+  tracing?: TracingService;
   /** Who may tell a requester that their approval was decided. */
   approverGroups: string[];
   /** A decided approval: tell the requester (signal and notification). */
@@ -95,7 +98,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, store, loop, transcriber } = options;
+  const { httpAuth, store, loop, transcriber, tracing } = options;
   const router = Router();
 
   const userOf = async (
@@ -179,7 +182,14 @@ export async function createRouter(
       res.on('close', () => {
         if (!res.writableEnded) controller.abort();
       });
-      await run();
+      // The browser's trace (its traceparent), also where no HTTP
+      // instrumentation continued it for us.
+      await (tracing
+        ? tracing.context.with(
+            tracing.propagation.extract(tracing.context.active(), req.headers),
+            run,
+          )
+        : run());
       res.end();
     } finally {
       loop.end(conversation.id, controller);

@@ -5,6 +5,7 @@ import {
 import {
   actionsServiceRef,
   metricsServiceRef,
+  tracingServiceRef,
 } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -54,6 +55,7 @@ export function createLlmGatewayPlugin(
           scheduler: coreServices.scheduler,
           lifecycle: coreServices.lifecycle,
           metrics: metricsServiceRef,
+          tracing: tracingServiceRef,
           events: eventsServiceRef,
         },
         async init(deps) {
@@ -90,11 +92,14 @@ export function createLlmGatewayPlugin(
               ),
             },
             logger,
+            metrics: deps.metrics,
+            tracing: deps.tracing,
           });
           const gateway = new Gateway({
             ...parts,
             router,
             tools: new ToolCatalog(deps.mcpServers, deps.actions),
+            tracing: deps.tracing,
             approvals: DatabaseApprovalStore.create({
               knex,
               ttlMinutes:

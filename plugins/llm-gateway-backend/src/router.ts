@@ -4,6 +4,7 @@ import type {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import type { TracingService } from '@backstage/backend-plugin-api/alpha';
 import express from 'express';
 import Router from 'express-promise-router';
 import { createAnthropicRouter } from './routes/anthropic';
@@ -20,6 +21,8 @@ import type { GatewayParts } from './services/parts';
 
 export interface RouterOptions {
   logger: LoggerService;
+  /** Continues callers' traces; none in tests that do not look. */
+  tracing?: TracingService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
@@ -38,6 +41,18 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const router = Router();
+  // Each request continues its caller's trace (the traceparent the portal's
+  // own services, or an outside client, send), also where no HTTP
+  // instrumentation did it first.
+  const { tracing } = options;
+  if (tracing) {
+    router.use((req, _res, next) => {
+      void tracing.context.with(
+        tracing.propagation.extract(tracing.context.active(), req.headers),
+        () => next(),
+      );
+    });
+  }
   // The compat APIs parse their own bodies, so that even a 413 or bad JSON
   // comes back in the error shape their clients read.
   router.use('/anthropic', createAnthropicRouter(options));

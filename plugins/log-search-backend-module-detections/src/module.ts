@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { readDurationFromConfig } from '@backstage/config';
@@ -103,6 +106,7 @@ export const logSearchModuleDetections = createBackendModule({
         notifications: notificationService,
         actionsRegistry: actionsRegistryServiceRef,
         processing: logSearchProcessingExtensionPoint,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const { config, logger } = deps;
@@ -172,7 +176,17 @@ export const logSearchModuleDetections = createBackendModule({
             );
           },
         });
-        engine.onDetection(detection => alerts.dispatch(detection));
+        const raised = deps.metrics.createCounter<{
+          level: string;
+          source: string;
+        }>('log_search.detections', {
+          description:
+            'New detections, by level and source (sigma: rules and correlations, anomaly: baselines)',
+        });
+        engine.onDetection(detection => {
+          raised.add(1, { level: detection.level, source: 'sigma' });
+          alerts.dispatch(detection);
+        });
         deps.processing.addProcessor(engine);
 
         deps.httpRouter.use(
@@ -206,7 +220,10 @@ export const logSearchModuleDetections = createBackendModule({
             logger,
             settings: anomalyOptions,
             groupWindowMs: settings.groupWindowMs,
-            onDetection: detection => alerts.dispatch(detection),
+            onDetection: detection => {
+              raised.add(1, { level: detection.level, source: 'anomaly' });
+              alerts.dispatch(detection);
+            },
           });
           await deps.scheduler.scheduleTask({
             id: 'log-search-detections-anomalies',

@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
@@ -57,6 +60,7 @@ export const logSearchPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const { logger, config, database } = deps;
@@ -75,6 +79,7 @@ export const logSearchPlugin = createBackendPlugin({
             logger,
           ),
           logger,
+          metrics: deps.metrics,
         });
         const search = new LogSearchService(store, pipeline, tail);
         logger.info('log search store', {

@@ -4,7 +4,10 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { registerSloActions } from './actions';
 import { DatabaseSloStore } from './database/DatabaseSloStore';
@@ -77,6 +80,7 @@ export const sloPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        metrics: metricsServiceRef,
       },
       async init({
         logger,
@@ -88,6 +92,7 @@ export const sloPlugin = createBackendPlugin({
         scheduler,
         catalog,
         actionsRegistry,
+        metrics,
       }) {
         const knex = await database.getClient();
         await applyMigrations(knex, database);
@@ -98,6 +103,7 @@ export const sloPlugin = createBackendPlugin({
           store: DatabaseSloStore.create({ knex }),
           auth,
           logger,
+          metrics,
         });
         logger.info('SLOs are evaluated against Prometheus', {
           prometheus: prometheus.url,

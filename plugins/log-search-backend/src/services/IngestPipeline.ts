@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  MetricsService,
+  MetricsServiceCounter,
+} from '@backstage/backend-plugin-api/alpha';
 import { NotAllowedError } from '@backstage/errors';
 import type {
   IngestResponse,
@@ -45,13 +49,34 @@ export class IngestPipeline {
       entities?: EntityMapper;
       geoIp?: GeoIp;
       logger: LoggerService;
+      /** Where ingest counts go (Prometheus in Pilothouse). */
+      metrics?: MetricsService;
     },
-  ) {}
+  ) {
+    this.ingested = options.metrics?.createCounter(
+      'log_search.events.ingested',
+      {
+        description:
+          'Log events stored by log search (shipped ones and the gateway audit records)',
+      },
+    );
+    this.rejected = options.metrics?.createCounter(
+      'log_search.events.rejected',
+      {
+        description:
+          'Log lines or records refused at ingest (each named in the ingest response)',
+      },
+    );
+  }
+
+  private readonly ingested?: MetricsServiceCounter;
+  private readonly rejected?: MetricsServiceCounter;
 
   /** Enriches and stores a parsed batch; answers with what was kept. */
   async ingest(batch: ParsedBatch): Promise<IngestResponse> {
     const events = await this.enrich(batch.events);
     await this.store(events);
+    if (batch.rejected.length > 0) this.rejected?.add(batch.rejected.length);
     return { accepted: events.length, rejected: batch.rejected };
   }
 
@@ -96,6 +121,7 @@ export class IngestPipeline {
     }
     const run = this.queue.then(async () => {
       await this.options.store.append(events);
+      this.ingested?.add(events.length);
       this.options.tail.publish(events);
       for (const processor of this.options.processors) {
         try {

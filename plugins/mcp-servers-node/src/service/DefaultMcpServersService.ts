@@ -9,6 +9,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ExponentialBackoff, IBackoff } from 'cockatiel';
+import { telemetryEnvironment, tracedToolCall } from './telemetry';
 import {
   McpCallOptions,
   McpServerConfig,
@@ -77,15 +78,19 @@ class SupervisedServer {
         `MCP server "${this.config.id}" has no tool "${name}"`,
       );
     }
+    const client = this.client;
     try {
-      const request = {
+      return await tracedToolCall(
+        this.config.id,
         name,
-        arguments: args,
-        ...(options?.meta ? { _meta: options.meta } : {}),
-      };
-      return (await this.client.callTool(request, undefined, {
-        timeout: this.config.callTimeoutMs,
-      })) as CallToolResult;
+        options?.meta,
+        async meta =>
+          (await client.callTool(
+            { name, arguments: args, ...(meta ? { _meta: meta } : {}) },
+            undefined,
+            { timeout: this.config.callTimeoutMs },
+          )) as CallToolResult,
+      );
     } catch (error) {
       // A transport failure means the server is gone: supervise it back.
       if (this.config.transport === 'http') {
@@ -126,7 +131,12 @@ class SupervisedServer {
       const transport = new StdioClientTransport({
         command: c.command!,
         args: c.args ?? [],
-        env: { ...getDefaultEnvironment(), ...c.env },
+        // The OTEL_* settings too, so the server's spans join the portal's traces.
+        env: {
+          ...getDefaultEnvironment(),
+          ...telemetryEnvironment(),
+          ...c.env,
+        },
         cwd: c.cwd,
         stderr: 'pipe',
       });

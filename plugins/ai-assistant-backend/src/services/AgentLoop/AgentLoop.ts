@@ -4,6 +4,7 @@ import type {
   LoggerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import type { TracingService } from '@backstage/backend-plugin-api/alpha';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   AssistantError,
@@ -36,6 +37,7 @@ import {
   toAssistantError,
   TurnError,
 } from './errors';
+import type { AssistantMetrics } from './AssistantMetrics';
 import { isUndoRequest, undoProposalOf } from './undo';
 
 /** Longest tool result text handed back to the model. */
@@ -80,6 +82,10 @@ export interface AgentLoopOptions {
   model?: string;
   maxTokens?: number;
   listener?: TurnListener;
+  /** Turns and time to first token; none in tests that do not look. */
+  metrics?: AssistantMetrics;
+  /** A span per turn, parent of its model and tool calls. */
+  tracing?: TracingService;
 }
 
 /** Who a turn runs for and where its events go. */
@@ -89,6 +95,10 @@ export interface TurnContext {
   emit(event: AssistantEvent): void;
   signal: AbortSignal;
 }
+
+/** How a turn that ran ended: its message's status. */
+const outcomeOf = (turn: { message: AssistantMessage }) =>
+  turn.message.status ?? 'done';
 
 /** A turn that passed its checks, ready to stream. */
 export type PreparedTurn = () => Promise<void>;
@@ -102,6 +112,8 @@ interface Turn {
   entityRef?: string;
   /** Tool use id → the approval given for exactly that call. */
   approvals: Map<string, string>;
+  /** When `run` started (performance.now()), until the first words came. */
+  awaitingFirstToken?: number;
 }
 
 /**
@@ -325,7 +337,29 @@ export class AgentLoop {
     };
   }
 
+  /** Runs the turn in a span of its own and counts how it ended. */
   private async run(turn: Turn): Promise<void> {
+    const { tracing, metrics } = this.options;
+    turn.awaitingFirstToken = performance.now();
+    if (tracing) {
+      await tracing.startActiveSpan(
+        'ai-assistant turn',
+        {
+          credentials: turn.ctx.credentials,
+          attributes: { 'gen_ai.conversation.id': turn.ctx.conversation.id },
+        },
+        async span => {
+          await this.runSteps(turn);
+          span.setAttribute('pilothouse.assistant.outcome', outcomeOf(turn));
+        },
+      );
+    } else {
+      await this.runSteps(turn);
+    }
+    metrics?.recordTurn(outcomeOf(turn));
+  }
+
+  private async runSteps(turn: Turn): Promise<void> {
     const { ctx } = turn;
     try {
       const tools = await this.options.gateway.listTools({
@@ -394,6 +428,12 @@ export class AgentLoop {
       { credentials: ctx.credentials, signal: ctx.signal },
     )) {
       if (event.type === 'text_delta') {
+        if (turn.awaitingFirstToken !== undefined) {
+          this.options.metrics?.recordFirstToken(
+            performance.now() - turn.awaitingFirstToken,
+          );
+          turn.awaitingFirstToken = undefined;
+        }
         const text = (stepText ? '' : separator) + event.text;
         stepText += event.text;
         turn.message = { ...turn.message, text: turn.message.text + text };

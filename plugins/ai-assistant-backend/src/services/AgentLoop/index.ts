@@ -5,5 +5,7 @@ export type {
   TurnContext,
   TurnListener,
 } from './AgentLoop';
+export { createAssistantMetrics } from './AssistantMetrics';
+export type { AssistantMetrics } from './AssistantMetrics';
 export { QuotaError } from './errors';
 export { undoProposalOf, isUndoRequest } from './undo';

@@ -109,8 +109,22 @@ export class Gateway extends GatewayStep {
     return this.toolCalls.listTools(caller, options);
   }
 
+  /** A tool call, in a span of its own (the MCP call is its child). */
   callTool(request: ToolCallRequest, caller: Caller) {
-    return this.toolCalls.callTool(request, caller);
+    const { tracing } = this.options;
+    if (!tracing) return this.toolCalls.callTool(request, caller);
+    return tracing.startActiveSpan(
+      `llm-gateway tool ${request.tool}`,
+      {
+        attributes: { 'gen_ai.tool.name': request.tool },
+        credentials: caller.credentials,
+      },
+      async span => {
+        const outcome = await this.toolCalls.callTool(request, caller);
+        span.setAttribute('pilothouse.gateway.decision', outcome.decision);
+        return outcome;
+      },
+    );
   }
 
   listApprovals(caller: Caller) {

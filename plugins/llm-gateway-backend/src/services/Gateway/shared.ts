@@ -8,6 +8,7 @@ import type {
   Finding,
   Principal,
 } from '@pilothouse/plugin-llm-gateway-common';
+import type { TracingService } from '@backstage/backend-plugin-api/alpha';
 import type { ApprovalStore } from '../Approvals';
 import type { ToolCatalog } from '../Tools';
 import type {
@@ -50,6 +51,8 @@ export interface GatewayOptions {
   approvals: ApprovalStore;
   logger: LoggerService;
   settings: GatewaySettings;
+  /** Spans for tool calls; none in unit tests. */
+  tracing?: TracingService;
 }
 
 /**

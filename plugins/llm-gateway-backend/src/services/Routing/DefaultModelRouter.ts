@@ -1,4 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  MetricsService,
+  MetricsServiceHistogram,
+  TracingService,
+} from '@backstage/backend-plugin-api/alpha';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
   DATA_CLASSES,
@@ -52,6 +57,10 @@ export class DefaultModelRouter implements ModelRouter {
     providers: ModelProvider[];
     breaker?: Partial<BreakerOptions>;
     logger: LoggerService;
+    /** Upstream latency goes here (none where nobody looks, as in unit tests). */
+    metrics?: MetricsService;
+    /** Each provider call is a client span here. */
+    tracing?: TracingService;
   }) {
     return new DefaultModelRouter(
       options.providers,
@@ -60,6 +69,23 @@ export class DefaultModelRouter implements ModelRouter {
         halfOpenAfterMs: options.breaker?.halfOpenAfterMs ?? 30_000,
       },
       options.logger,
+      {
+        tracing: options.tracing,
+        upstreamLatency: options.metrics?.createHistogram<{
+          provider: string;
+          outcome: string;
+        }>('llm_gateway.upstream.latency', {
+          description:
+            'Time of each call to a model provider (to the end of its stream), by provider and outcome (ok, error, timeout, aborted)',
+          unit: 'ms',
+          advice: {
+            explicitBucketBoundaries: [
+              10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 20000, 30000,
+              60000, 120000,
+            ],
+          },
+        }),
+      },
     );
   }
 
@@ -67,6 +93,13 @@ export class DefaultModelRouter implements ModelRouter {
     providers: ModelProvider[],
     breakerOptions: BreakerOptions,
     private readonly logger: LoggerService,
+    private readonly telemetry: {
+      tracing?: TracingService;
+      upstreamLatency?: MetricsServiceHistogram<{
+        provider: string;
+        outcome: string;
+      }>;
+    },
   ) {
     this.routes = new Map(
       providers.map(provider => {
@@ -149,9 +182,28 @@ export class DefaultModelRouter implements ModelRouter {
         const onCallerAbort = () => controller.abort();
         signal?.addEventListener('abort', onCallerAbort);
         touch();
+        const started = performance.now();
+        let outcome = 'ok';
         try {
-          return await fn({ signal: controller.signal, touch });
+          const call = () => fn({ signal: controller.signal, touch });
+          const { tracing } = this.telemetry;
+          return await (tracing
+            ? tracing.startActiveSpan(
+                `chat ${providerId}`,
+                {
+                  kind: 'client',
+                  attributes: {
+                    'gen_ai.operation.name': 'chat',
+                    'gen_ai.provider.name': providerId,
+                  },
+                },
+                call,
+              )
+            : call());
         } catch (error) {
+          if (timedOut) outcome = 'timeout';
+          else if (signal?.aborted) outcome = 'aborted';
+          else outcome = 'error';
           if (timedOut) {
             throw new ServiceUnavailableError(
               `model provider "${providerId}" did not answer within ${timeoutMs} ms`,
@@ -161,6 +213,10 @@ export class DefaultModelRouter implements ModelRouter {
             throw new CallerAbortedError('the caller went away');
           throw error;
         } finally {
+          this.telemetry.upstreamLatency?.record(performance.now() - started, {
+            provider: providerId,
+            outcome,
+          });
           clearTimeout(timer);
           signal?.removeEventListener('abort', onCallerAbort);
         }

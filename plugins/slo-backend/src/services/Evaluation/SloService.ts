@@ -3,6 +3,10 @@ import type {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import type {
+  MetricsService,
+  MetricsServiceCounter,
+} from '@backstage/backend-plugin-api/alpha';
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
@@ -80,15 +84,22 @@ export interface SloServiceOptions {
   auth: AuthService;
   logger: LoggerService;
   now?: () => Date;
+  /** Where evaluation counts go (Prometheus in Pilothouse). */
+  metrics?: MetricsService;
 }
 
 /** Evaluates SLO entities, keeps their last evaluation, and answers about them. */
 export class SloService {
   private lastRunError: string | undefined;
   private readonly now: () => Date;
+  private readonly evaluations?: MetricsServiceCounter<{ outcome: string }>;
 
   constructor(private readonly options: SloServiceOptions) {
     this.now = options.now ?? (() => new Date());
+    this.evaluations = options.metrics?.createCounter('slo.evaluations', {
+      description:
+        'SLO evaluations, by outcome (ok, failed: the SLO or its query is wrong, unreachable: Prometheus could not be reached)',
+    });
   }
 
   /** Why the latest evaluation run could not reach Prometheus, if it could not. */
@@ -111,6 +122,9 @@ export class SloService {
         failed++;
         if (ok.unreachable) unreachable ??= ok.message;
       }
+      let outcome = 'ok';
+      if (ok !== true) outcome = ok.unreachable ? 'unreachable' : 'failed';
+      this.evaluations?.add(1, { outcome });
     }
     await this.options.store.retainOnly(entries.map(e => e.entityRef));
     this.lastRunError = unreachable;

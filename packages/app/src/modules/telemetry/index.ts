@@ -1,0 +1,2 @@
+export { telemetryModule } from './telemetryModule';
+export { newTraceparent, traceUserActions } from './traceUserActions';
