@@ -6,7 +6,11 @@
 # scripts/test.sh install the `prometheus` package. Runs in the foreground.
 #
 #   scripts/prometheus.sh --port 19090 --sandbox-url http://127.0.0.1:18080 \
+#     [--portal-metrics 127.0.0.1:19464] \
 #     [--data-dir data/prometheus] [--sandbox-data data/sandbox] [--seed catalog/sandbox.yaml] [--history-days 30]
+#
+# --portal-metrics also scrapes the portal's own metrics (job "pilothouse", as
+# deploy/monitoring expects), so Pilothouse's own SLOs have data on a laptop.
 #
 # The data directory holds nothing but what the sandbox derives, so it is
 # rebuilt on every start.
@@ -16,6 +20,7 @@ cd "$PILOTHOUSE_ROOT"
 
 port=19090
 sandbox_url=http://127.0.0.1:18080
+portal_metrics=
 data_dir="$PILOTHOUSE_ROOT/data/prometheus"
 sandbox_data="$PILOTHOUSE_ROOT/data/sandbox"
 seed="$PILOTHOUSE_ROOT/catalog/sandbox.yaml"
@@ -24,6 +29,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --port) port="$2"; shift 2 ;;
     --sandbox-url) sandbox_url="$2"; shift 2 ;;
+    --portal-metrics) portal_metrics="$2"; shift 2 ;;
     --data-dir) data_dir="$(realpath -m "$2")"; shift 2 ;;
     --sandbox-data) sandbox_data="$(realpath -m "$2")"; shift 2 ;;
     --seed) seed="$(realpath "$2")"; shift 2 ;;
@@ -66,6 +72,14 @@ scrape_configs:
       - target_label: instance
         replacement: sandbox
 YAML
+if [ -n "$portal_metrics" ]; then
+  cat >> "$data_dir/prometheus.yml" <<YAML
+  - job_name: pilothouse
+    metrics_path: /metrics
+    static_configs:
+      - targets: ['$portal_metrics']
+YAML
+fi
 
 exec prometheus --config.file="$data_dir/prometheus.yml" \
   --storage.tsdb.path="$data_dir/tsdb" \

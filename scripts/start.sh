@@ -89,6 +89,10 @@ fi
 # The sandbox: stand-in Kubernetes, CI/CD and AWS APIs for the laptop default (see
 # packages/sandbox/README.md). Production config points at real clusters.
 SANDBOX_PORT="${PILOTHOUSE_SANDBOX_PORT:-18080}"
+# The portal's own Prometheus metrics (instrumentation.js), on loopback; the
+# laptop's Prometheus scrapes them for Pilothouse's own SLOs.
+export PILOTHOUSE_METRICS_PORT="${PILOTHOUSE_METRICS_PORT:-19464}"
+export PILOTHOUSE_METRICS_HOST="${PILOTHOUSE_METRICS_HOST:-127.0.0.1}"
 SANDBOX_DATA="${PILOTHOUSE_SANDBOX_DATA:-$PILOTHOUSE_ROOT/data/sandbox}"
 backend_pid=""
 trap 'kill ${backend_pid:-} ${prometheus_pid:-} ${sandbox_pid:-} 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
@@ -112,6 +116,7 @@ if [ "${PILOTHOUSE_SANDBOX:-on}" != off ]; then
     command -v promtool >/dev/null; then
     bash scripts/prometheus.sh --port "${PILOTHOUSE_PROMETHEUS_PORT:-19090}" \
       --sandbox-url "http://127.0.0.1:$SANDBOX_PORT" \
+      --portal-metrics "127.0.0.1:$PILOTHOUSE_METRICS_PORT" \
       --data-dir "${PILOTHOUSE_PROMETHEUS_DATA:-$PILOTHOUSE_ROOT/data/prometheus}" \
       --sandbox-data "$SANDBOX_DATA" &
     prometheus_pid=$!

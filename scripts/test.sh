@@ -176,6 +176,7 @@ slo:
 YAML
 PILOTHOUSE_SANDBOX_PORT=18090 PILOTHOUSE_SANDBOX_DATA="$WORK/data/sandbox" \
   PILOTHOUSE_PROMETHEUS_PORT=19091 PILOTHOUSE_PROMETHEUS_DATA="$WORK/data/prometheus" \
+  PILOTHOUSE_METRICS_PORT=19465 \
   bash scripts/start.sh --config "$WORK/app-config.e2e.yaml" > "$WORK/portal.log" 2>&1 &
 pids+=($!)
 pilothouse_wait_ready "http://localhost:$PORTAL_PORT" "${pids[-1]}" 240 || { tail -50 "$WORK/portal.log"; exit 1; }
