@@ -70,8 +70,8 @@ describe('an MCP server killed in the middle of a call', () => {
 
     // The cluster hangs, so the call is still in the server when it dies.
     cluster.setStalled(true);
-    const inFlight = listWorkloads();
-    const answered = inFlight.then(res => res);
+    // then() sends it now; the answer is awaited after the kill.
+    const answered = listWorkloads().then(res => res);
     await eventually('the call never reached the cluster', async () => {
       expect(cluster.stalledConnections()).toBeGreaterThan(0);
     });
