@@ -217,7 +217,7 @@ afterAll(async () => {
   await upstream?.close();
   await cluster?.close();
   await postgres?.destroy();
-});
+}, 60_000);
 
 /** Audit records per actor among `actors`. */
 async function auditCounts(actors: string[]): Promise<Map<string, number>> {

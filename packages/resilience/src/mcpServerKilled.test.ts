@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await portal?.stop();
   await cluster?.close();
-});
+}, 60_000);
 
 /** The pid of the mcp-kubernetes process this backend spawned. */
 async function serverPid(): Promise<number> {

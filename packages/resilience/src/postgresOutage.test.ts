@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await postgres?.destroy();
   await cluster?.close();
-});
+}, 60_000);
 
 const portalOnPostgres = () =>
   startPortal({

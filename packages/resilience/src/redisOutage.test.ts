@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.close();
-});
+}, 60_000);
 
 describe.each([
   {
@@ -58,7 +58,7 @@ describe.each([
     afterAll(async () => {
       await portal?.stop();
       await redis?.destroy();
-    });
+    }, 60_000);
 
     const complete = (user: string) =>
       request(portal.server)
