@@ -120,6 +120,13 @@ export interface Config {
          * @visibility secret
          */
         url: string;
+        /**
+         * While Redis is unreachable: 'refuse' answers every call with 503
+         * until it is back (no replica can overspend a shared quota);
+         * 'memory' counts in each replica's memory meanwhile (each replica
+         * then admits up to the full limit). Default 'refuse'.
+         */
+        onUnavailable?: 'refuse' | 'memory';
       };
       /** Limits for everyone without an override. */
       defaults?: {

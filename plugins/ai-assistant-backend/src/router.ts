@@ -29,6 +29,7 @@ import {
   TurnContext,
 } from './services/AgentLoop';
 import type { ConversationStore, Transcriber } from './services/types';
+import { databaseUnavailableErrors } from './databaseErrors';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -312,6 +313,7 @@ export async function createRouter(
     res.status(204).end();
   });
 
+  router.use(databaseUnavailableErrors());
   // Quota refusals outside a turn (plan) carry Retry-After.
   router.use(
     (

@@ -13,6 +13,7 @@ import type { Request, Response } from 'express';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { Caller } from '../services/Gateway';
 import { resolvePrincipal } from '../services/principal';
+import { isDatabaseUnavailable } from './databaseErrors';
 
 /** What every route module needs to know who is calling. */
 export interface CallerDeps {
@@ -116,7 +117,7 @@ export function statusOf(error: unknown): number {
     case 'ServiceUnavailableError':
       return 503;
     default:
-      return 500;
+      return isDatabaseUnavailable(error) ? 503 : 500;
   }
 }
 
@@ -130,5 +131,8 @@ export function messageOf(error: unknown, status: number): string {
     return `The request body is not valid JSON: ${e.message}`;
   }
   if (status === 500) return 'The gateway failed to handle the request';
+  if (isDatabaseUnavailable(error)) {
+    return 'The database is unavailable; try again shortly';
+  }
   return e?.message ?? String(error);
 }

@@ -281,14 +281,44 @@ describe('RateLimiterQuotas across replicas', () => {
     }
   });
 
-  it('falls back to memory counts while Redis is unreachable', async () => {
+  it('refuses calls while Redis is unreachable, by default', async () => {
     // A client that never connected: not ready, as during an outage.
     const offline = createClient({ url: redisUrl });
     const q = new RateLimiterQuotas({
       config: readQuotaConfig(
         new ConfigReader({
           llmGateway: {
-            quotas: { defaults: { user: { requestsPerMinute: 2 } } },
+            quotas: {
+              redis: { url: redisUrl },
+              defaults: { user: { requestsPerMinute: 2 } },
+            },
+          },
+        }),
+      ),
+      logger: mockServices.logger.mock(),
+      redis: offline,
+      keyPrefix: `test-quota:${randomUUID()}`,
+    });
+    const { admitted, refused } = await outcomes(
+      Array.from({ length: 4 }, () => q.admitRequest(user('alice'))),
+    );
+    expect(admitted).toBe(0);
+    expect(refused[0]).toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringMatching(/LLM quotas cannot be checked/),
+    });
+  });
+
+  it('falls back to memory counts while Redis is unreachable, if so configured', async () => {
+    const offline = createClient({ url: redisUrl });
+    const q = new RateLimiterQuotas({
+      config: readQuotaConfig(
+        new ConfigReader({
+          llmGateway: {
+            quotas: {
+              redis: { url: redisUrl, onUnavailable: 'memory' },
+              defaults: { user: { requestsPerMinute: 2 } },
+            },
           },
         }),
       ),

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
 import type {
   Principal,
   QuotaUsage,
@@ -53,8 +54,9 @@ function describe(bucket: Bucket): string {
 /**
  * Quotas on rate-limiter-flexible: counters in Redis when a URL is
  * configured (shared by every replica, atomic increments), else in this
- * process's memory (one laptop). If Redis fails, each replica falls back
- * to its own memory counters until it is back.
+ * process's memory (one laptop). If Redis fails, calls are refused with a
+ * 503 until it is back, or (`redis.onUnavailable: memory`) each replica
+ * counts in its own memory meanwhile.
  */
 export class RateLimiterQuotas implements Quotas {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
@@ -95,7 +97,9 @@ export class RateLimiterQuotas implements Quotas {
         await limiter.consume(this.key(bucket));
         taken.push(bucket);
       } catch (error) {
-        await Promise.all(
+        // allSettled: with Redis gone, giving back fails too; the first
+        // error is the one to report.
+        await Promise.allSettled(
           taken.map(b =>
             this.limiter('rpm', b.limits.requestsPerMinute).reward(this.key(b)),
           ),
@@ -110,7 +114,7 @@ export class RateLimiterQuotas implements Quotas {
             Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
           );
         }
-        throw error;
+        throw this.unavailable(error);
       }
     }
   }
@@ -122,9 +126,11 @@ export class RateLimiterQuotas implements Quotas {
     const now = this.now();
     for (const bucket of this.buckets(principal)) {
       const limit = bucket.limits.tokensPerDay;
-      const res = await this.limiter('tpd', limit).get(
-        this.key(bucket, utcDay(now)),
-      );
+      const res = await this.limiter('tpd', limit)
+        .get(this.key(bucket, utcDay(now)))
+        .catch(error => {
+          throw this.unavailable(error);
+        });
       if ((res?.consumedPoints ?? 0) >= limit) {
         throw this.refuse(
           bucket,
@@ -147,14 +153,24 @@ export class RateLimiterQuotas implements Quotas {
     if (this.options.config.enabled && count > 0) {
       await this.remember(buckets);
       // A penalty adds without refusing: the call has already happened.
-      await Promise.all(
-        buckets.map(bucket =>
-          this.limiter('tpd', bucket.limits.tokensPerDay).penalty(
-            this.key(bucket, day),
-            count,
+      try {
+        await Promise.all(
+          buckets.map(bucket =>
+            this.limiter('tpd', bucket.limits.tokensPerDay).penalty(
+              this.key(bucket, day),
+              count,
+            ),
           ),
-        ),
-      );
+        );
+      } catch (error) {
+        // The answer is already on its way: its tokens go uncounted
+        // rather than the call failing after the fact.
+        this.options.logger.warn('could not count LLM tokens', {
+          subject: principal.ref,
+          tokens: count,
+          error: String(error),
+        });
+      }
     }
     if (this.options.usageStore) {
       const subjects: Array<{ scope: UsageScope; subject: string }> =
@@ -188,8 +204,12 @@ export class RateLimiterQuotas implements Quotas {
       const [scope, subject] = entry.split(' ', 2) as [Scope, string];
       const bucket = { scope, subject, limits: this.limitsFor(scope, subject) };
       const { requestsPerMinute: rpm, tokensPerDay: tpd } = bucket.limits;
-      const requests = await this.limiter('rpm', rpm).get(this.key(bucket));
-      const tokens = await this.limiter('tpd', tpd).get(this.key(bucket, day));
+      const [requests, tokens] = await Promise.all([
+        this.limiter('rpm', rpm).get(this.key(bucket)),
+        this.limiter('tpd', tpd).get(this.key(bucket, day)),
+      ]).catch(error => {
+        throw this.unavailable(error);
+      });
       result.push({
         subject,
         scope,
@@ -256,20 +276,33 @@ export class RateLimiterQuotas implements Quotas {
         points,
         duration: kind === 'rpm' ? MINUTE : TOKEN_KEY_LIFETIME,
       };
-      const { redis } = this.options;
+      const { redis, config } = this.options;
       limiter = redis
         ? new RateLimiterRedis({
             ...options,
             storeClient: redis,
             useRedisPackage: true,
-            // Fail over at once instead of queueing behind a lost connection.
+            // Refuse or fail over at once instead of queueing behind a lost
+            // connection.
             rejectIfRedisNotReady: true,
-            insuranceLimiter: new RateLimiterMemory(options),
+            insuranceLimiter:
+              config.redisUnavailable === 'memory'
+                ? new RateLimiterMemory(options)
+                : undefined,
           })
         : new RateLimiterMemory(options);
       this.limiters.set(id, limiter);
     }
     return limiter;
+  }
+
+  /** A counter store failure (Redis unreachable) as a clear 503. */
+  private unavailable(error: unknown): ServiceUnavailableError {
+    return new ServiceUnavailableError(
+      `LLM quotas cannot be checked (${
+        (error as Error)?.message ?? String(error)
+      }); calls are refused until the quota store is back`,
+    );
   }
 
   private refuse(

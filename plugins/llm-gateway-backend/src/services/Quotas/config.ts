@@ -11,6 +11,12 @@ export interface QuotaConfig {
   enabled: boolean;
   /** Redis for counters shared by every replica; memory when absent. */
   redisUrl?: string;
+  /**
+   * While Redis is unreachable: `refuse` every call (503, the default: no
+   * replica can overspend a shared quota) or count in each replica's
+   * `memory` until it is back.
+   */
+  redisUnavailable: 'refuse' | 'memory';
   defaults: { user: QuotaLimits; team: QuotaLimits };
   /** Limits for particular users, teams or services, by entity ref. */
   overrides: Map<string, Partial<QuotaLimits>>;
@@ -42,6 +48,7 @@ const quotasSchema = z
               'is not set (set it, or remove llmGateway.quotas.redis to count in memory)',
           })
           .min(1),
+        onUnavailable: z.enum(['refuse', 'memory']).optional(),
       })
       .strict()
       .optional(),
@@ -73,6 +80,7 @@ export function readQuotaConfig(config: Config): QuotaConfig {
   return {
     enabled: value.enabled ?? true,
     redisUrl: value.redis?.url,
+    redisUnavailable: value.redis?.onUnavailable ?? 'refuse',
     defaults: {
       user: { ...DEFAULT_LIMITS.user, ...value.defaults?.user },
       team: { ...DEFAULT_LIMITS.team, ...value.defaults?.team },

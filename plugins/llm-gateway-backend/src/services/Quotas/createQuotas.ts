@@ -13,7 +13,8 @@ import { RateLimiterQuotas } from './RateLimiterQuotas';
 /**
  * Quotas from `llmGateway.quotas`: Redis when `redis.url` is set, else
  * memory. The backend starts even when Redis is down: until it is
- * reachable, each replica counts in its own memory.
+ * reachable, calls are refused (or, with `redis.onUnavailable: memory`,
+ * each replica counts in its own memory).
  */
 export function createQuotas(options: {
   config: Config;
@@ -33,6 +34,9 @@ export function createQuotas(options: {
 
   const redis = createClient({
     url: config.redisUrl,
+    // Commands while disconnected fail at once instead of waiting, queued,
+    // for a Redis that may not come back.
+    disableOfflineQueue: true,
     socket: {
       // Plugins starting together can hold the event loop for seconds.
       connectTimeout: 15_000,
@@ -49,7 +53,9 @@ export function createQuotas(options: {
     if (reachable) {
       reachable = false;
       logger.warn(
-        'LLM quotas: Redis is unreachable; counting in memory until it is back',
+        config.redisUnavailable === 'memory'
+          ? 'LLM quotas: Redis is unreachable; counting in memory until it is back'
+          : 'LLM quotas: Redis is unreachable; refusing LLM calls until it is back',
         { error: String(error) },
       );
     }

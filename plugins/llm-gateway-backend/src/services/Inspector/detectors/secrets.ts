@@ -1,4 +1,5 @@
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { Detection, Detector } from './types';
 
@@ -121,6 +122,11 @@ function subtypeOf(
  * (secretlint's recommended rules), plus JWTs and what the preset misses.
  */
 export function createSecretsDetector(): Detector {
+  // secretlint profiles every run by default: performance marks per rule,
+  // kept by its profiler and in Node's performance timeline for good. In a
+  // server that inspects every request, that is a leak (about 70 KB per
+  // model call, found by packages/resilience's load test).
+  secretLintProfiler.setEnabled(false);
   const config = secretlintConfig();
   return {
     type: 'SECRET',
