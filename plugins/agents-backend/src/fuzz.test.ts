@@ -59,6 +59,7 @@ describe('/api/agents under hostile input', () => {
     await fuzzPluginRoutes({
       server: backend.server,
       pluginId: 'agents',
+      numRuns: 15,
       authorization: `Bearer ${mockCredentials.user.token('user:default/alice')}`,
       routes: {
         'GET /health': {},

@@ -135,6 +135,11 @@ export function createAiAssistantPlugin(
             options.transcriber ?? createTranscriber
           )({ config, logger });
 
+          // Probes call /health without a token; it says only "ok".
+          deps.httpRouter.addAuthPolicy({
+            path: '/health',
+            allow: 'unauthenticated',
+          });
           deps.httpRouter.use(
             await createRouter({
               logger,
