@@ -18,6 +18,8 @@ export interface RouteFuzzSpec {
   body?: fc.Arbitrary<unknown>;
   /** The same for a route that reads another format (YAML, JSON lines). */
   raw?: { contentType: string; body: fc.Arbitrary<string> };
+  /** Another caller's `Authorization` header, for a route meant for them (a service, say). */
+  authorization?: string;
   /** Statuses of 500 or more this route answers on purpose, and why. */
   expected5xx?: Record<number, string>;
 }
@@ -261,16 +263,33 @@ export interface FuzzPluginOptions {
   seed?: number;
 }
 
+/** What a fuzz run saw: the routes, and how often each answered each status. */
+export interface FuzzReport {
+  routes: PluginRoute[];
+  statuses: Record<string, Record<number, number>>;
+}
+
 /** Fuzzes every route of a plugin; throws on the first bad answer. */
-export async function fuzzPluginRoutes(options: FuzzPluginOptions) {
+export async function fuzzPluginRoutes(
+  options: FuzzPluginOptions,
+): Promise<FuzzReport> {
   const routes = checkRouteTable(options.server, options.pluginId, options.routes);
   const { port } = options.server.address() as { port: number };
   const baseUrl = `http://localhost:${port}/api/${options.pluginId}`;
+  const statuses: FuzzReport['statuses'] = {};
   for (const route of routes) {
-    const spec = options.routes[routeKey(route)];
+    const key = routeKey(route);
+    const spec = options.routes[key];
+    const seen: Record<number, number> = (statuses[key] = {});
     const details = await fc.check(
       fc.asyncProperty(requestArbitrary(route, spec), async request => {
-        checkAnswer(spec, request, await send(baseUrl, request, options.authorization));
+        const res = await send(
+          baseUrl,
+          request,
+          spec.authorization ?? options.authorization,
+        );
+        seen[res.status] = (seen[res.status] ?? 0) + 1;
+        checkAnswer(spec, request, res);
       }),
       { numRuns: options.numRuns ?? 25, seed: options.seed, endOnFailure: true },
     );
@@ -278,11 +297,11 @@ export async function fuzzPluginRoutes(options: FuzzPluginOptions) {
       // fast-check's own report prints whole megabyte-long counterexamples.
       const error = details.errorInstance as Error | undefined;
       throw new Error(
-        `${routeKey(route)} failed after ${details.numRuns} runs (seed ${details.seed}, path ${details.counterexamplePath}):\n${String(
+        `${key} failed after ${details.numRuns} runs (seed ${details.seed}, path ${details.counterexamplePath}):\n${String(
           error?.message ?? details.errorInstance,
         ).slice(0, 2000)}`,
       );
     }
   }
-  return routes;
+  return { routes, statuses };
 }

@@ -26,6 +26,7 @@ export {
   requestArbitrary,
   send,
   type FuzzPluginOptions,
+  type FuzzReport,
   type FuzzRequest,
   type FuzzResponse,
   type RouteFuzzSpec,

@@ -41,7 +41,7 @@ describe('/api/mcp-servers under hostile input', () => {
   afterAll(() => backend?.stop());
 
   it('answers every route below 500, with a message for every 4xx', async () => {
-    const routes = await fuzzPluginRoutes({
+    const { routes } = await fuzzPluginRoutes({
       server: backend.server,
       pluginId: 'mcp-servers',
       authorization: `Bearer ${mockCredentials.user.token()}`,
