@@ -69,19 +69,14 @@ const configFiles = fs
 describe('app-config files', () => {
   it('are all checked', () => {
     expect(configFiles).toEqual(
-      expect.arrayContaining([
-        'app-config.yaml',
-        'app-config.production.yaml',
-      ]),
+      expect.arrayContaining(['app-config.yaml', 'app-config.production.yaml']),
     );
   });
 
   it.each(configFiles)(
     '%s takes every credential from the environment or a file',
     file => {
-      const config = parse(
-        fs.readFileSync(path.join(repoRoot, file), 'utf8'),
-      );
+      const config = parse(fs.readFileSync(path.join(repoRoot, file), 'utf8'));
       const literal = [...credentialsIn(config, '')].filter(
         ({ value }) =>
           !(

@@ -55,7 +55,11 @@ function requestFor(route: PluginRoute, access: RouteAccess): FuzzRequest {
 export async function checkRouteAccess(
   options: AccessCheckOptions,
 ): Promise<AccessFinding[]> {
-  const routes = checkRouteTable(options.server, options.pluginId, options.routes);
+  const routes = checkRouteTable(
+    options.server,
+    options.pluginId,
+    options.routes,
+  );
   const { port } = options.server.address() as { port: number };
   const baseUrl = `http://localhost:${port}/api/${options.pluginId}`;
   const findings: AccessFinding[] = [];

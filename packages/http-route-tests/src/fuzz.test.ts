@@ -42,7 +42,8 @@ function demoApp(faults: boolean) {
   router.get('/v1/bare', signedIn, (req, res) => {
     if (Object.keys(req.query).length === 0) res.json({});
     else if (faults) res.status(400).end();
-    else res.status(400).json({ error: { message: 'no query parameters here' } });
+    else
+      res.status(400).json({ error: { message: 'no query parameters here' } });
   });
   router.get('/v1/open', (_req, res) => {
     res.json({});
@@ -57,7 +58,9 @@ function demoApp(faults: boolean) {
       res: express.Response,
       _next: express.NextFunction,
     ) => {
-      res.status(error.status ?? 500).json({ error: { message: error.message } });
+      res
+        .status(error.status ?? 500)
+        .json({ error: { message: error.message } });
     },
   );
   return app;
@@ -107,7 +110,12 @@ describe('the route fuzzer', () => {
   it('fails when a route has no generator, naming it', async () => {
     const { 'POST /v1/items': _left, ...rest } = ALL;
     await expect(
-      fuzzPluginRoutes({ server: good, pluginId: 'demo', authorization: 'Bearer ok', routes: rest }),
+      fuzzPluginRoutes({
+        server: good,
+        pluginId: 'demo',
+        authorization: 'Bearer ok',
+        routes: rest,
+      }),
     ).rejects.toThrow('routes with no entry in the table: POST /v1/items');
   });
 

@@ -68,7 +68,9 @@ const encodeKey = (key: string) =>
 
 function queryArbitrary(known: string[]): fc.Arbitrary<string> {
   const keys = fc.oneof(
-    ...(known.length ? [{ weight: 4, arbitrary: fc.constantFrom(...known) }] : []),
+    ...(known.length
+      ? [{ weight: 4, arbitrary: fc.constantFrom(...known) }]
+      : []),
     {
       weight: 1,
       arbitrary: fc
@@ -92,9 +94,7 @@ function queryArbitrary(known: string[]): fc.Arbitrary<string> {
     .array(fc.tuple(keys, hostileString()), { maxLength: 5 })
     .map(pairs =>
       pairs.length
-        ? `?${pairs
-            .map(([k, v]) => `${encodeKey(k)}=${encode(v)}`)
-            .join('&')}`
+        ? `?${pairs.map(([k, v]) => `${encodeKey(k)}=${encode(v)}`).join('&')}`
         : '',
     );
 }
@@ -125,13 +125,19 @@ function bodyArbitrary(spec: RouteFuzzSpec): fc.Arbitrary<{
     {
       weight: 2,
       arbitrary: fc
-        .tuple(fc.constantFrom(...MALFORMED_BODIES), fc.constantFrom(...CONTENT_TYPES))
+        .tuple(
+          fc.constantFrom(...MALFORMED_BODIES),
+          fc.constantFrom(...CONTENT_TYPES),
+        )
         .map(([body, contentType]) => ({ body, contentType })),
     },
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom(...CONTENT_TYPES))
+        .tuple(
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.constantFrom(...CONTENT_TYPES),
+        )
         .map(([body, contentType]) => ({ body, contentType })),
     },
     // Over every route's JSON body limit (the largest is 1 MB).
@@ -236,7 +242,10 @@ export function checkAnswer(
 ) {
   if (res.status >= 500 && !spec.expected5xx?.[res.status]) {
     throw new Error(
-      `${res.status} for ${describe(request)}\nanswer: ${res.text.slice(0, 500)}`,
+      `${res.status} for ${describe(request)}\nanswer: ${res.text.slice(
+        0,
+        500,
+      )}`,
     );
   }
   // 431 (headers or URL over 16 KB) comes from Node's HTTP parser, before
@@ -245,7 +254,9 @@ export function checkAnswer(
     const message = errorMessageOf(res);
     if (!message || !message.trim()) {
       throw new Error(
-        `${res.status} without an error message for ${describe(request)}\nanswer: ${res.text.slice(0, 500)}`,
+        `${res.status} without an error message for ${describe(
+          request,
+        )}\nanswer: ${res.text.slice(0, 500)}`,
       );
     }
   }
@@ -273,7 +284,11 @@ export interface FuzzReport {
 export async function fuzzPluginRoutes(
   options: FuzzPluginOptions,
 ): Promise<FuzzReport> {
-  const routes = checkRouteTable(options.server, options.pluginId, options.routes);
+  const routes = checkRouteTable(
+    options.server,
+    options.pluginId,
+    options.routes,
+  );
   const { port } = options.server.address() as { port: number };
   const baseUrl = `http://localhost:${port}/api/${options.pluginId}`;
   const statuses: FuzzReport['statuses'] = {};
@@ -291,13 +306,19 @@ export async function fuzzPluginRoutes(
         seen[res.status] = (seen[res.status] ?? 0) + 1;
         checkAnswer(spec, request, res);
       }),
-      { numRuns: options.numRuns ?? 25, seed: options.seed, endOnFailure: true },
+      {
+        numRuns: options.numRuns ?? 25,
+        seed: options.seed,
+        endOnFailure: true,
+      },
     );
     if (details.failed) {
       // fast-check's own report prints whole megabyte-long counterexamples.
       const error = details.errorInstance as Error | undefined;
       throw new Error(
-        `${key} failed after ${details.numRuns} runs (seed ${details.seed}, path ${details.counterexamplePath}):\n${String(
+        `${key} failed after ${details.numRuns} runs (seed ${
+          details.seed
+        }, path ${details.counterexamplePath}):\n${String(
           error?.message ?? details.errorInstance,
         ).slice(0, 2000)}`,
       );

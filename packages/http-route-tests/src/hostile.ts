@@ -10,7 +10,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   "' OR '1'='1",
   "'; DROP TABLE users; --",
   '" OR ""="',
-  "1) OR pg_sleep(0) IS NULL --",
+  '1) OR pg_sleep(0) IS NULL --',
   "%' AND 1=0 UNION SELECT sqlite_version() --",
   // Lucene / liqe / the log query language
   'level:"unterminated',
@@ -67,7 +67,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   'Z\u0351\u036b\u0343\u036a\u0302\u036b\u033d\u034f',
   '\ud83d\udca5\ud83e\udd16\ud800',
   'ß\u0130\u0131ﬀ',
-  'a'.repeat(5_000) + '!',
+  `${'a'.repeat(5_000)}!`,
 ];
 
 /** Property-name keys that pollute prototypes if merged carelessly. */
@@ -86,7 +86,10 @@ export function hostileString(): fc.Arbitrary<string> {
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.constantFrom('a', 'é', '\ud83d\udca5', '\u0000'), fc.nat(5_000))
+        .tuple(
+          fc.constantFrom('a', 'é', '\ud83d\udca5', '\u0000'),
+          fc.nat(5_000),
+        )
         .map(([c, n]) => c.repeat(n)),
     },
   );
@@ -120,7 +123,10 @@ export function mutated(
     .tuple(
       valid,
       fc.dictionary(
-        fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...PROTOTYPE_KEYS)),
+        fc.oneof(
+          fc.string({ maxLength: 12 }),
+          fc.constantFrom(...PROTOTYPE_KEYS),
+        ),
         hostileJson(),
         { maxKeys: 2 },
       ),

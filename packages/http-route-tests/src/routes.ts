@@ -58,8 +58,10 @@ export function checkRouteTable(
   if (missing.length || stale.length) {
     throw new Error(
       [
-        missing.length && `routes with no entry in the table: ${missing.join(', ')}`,
-        stale.length && `entries for routes that are not served: ${stale.join(', ')}`,
+        missing.length &&
+          `routes with no entry in the table: ${missing.join(', ')}`,
+        stale.length &&
+          `entries for routes that are not served: ${stale.join(', ')}`,
       ]
         .filter(Boolean)
         .join('; '),

@@ -28,7 +28,9 @@ describe('/api/agents access', () => {
         mockServices.rootConfig.factory({
           data: {
             agents: {
-              gitops: { repoUrl: 'https://git.example.com/platform/gitops.git' },
+              gitops: {
+                repoUrl: 'https://git.example.com/platform/gitops.git',
+              },
             },
           },
         }),
@@ -49,8 +51,12 @@ describe('/api/agents access', () => {
         routes: {
           'GET /health': { public: 'the liveness probe; says only "ok"' },
           'GET /v1/agents': { signedIn: THROUGH_CATALOG },
-          'GET /v1/agents/:namespace/:name/manifests': { signedIn: THROUGH_CATALOG },
-          'GET /v1/agents/:namespace/:name/isolation': { signedIn: THROUGH_CATALOG },
+          'GET /v1/agents/:namespace/:name/manifests': {
+            signedIn: THROUGH_CATALOG,
+          },
+          'GET /v1/agents/:namespace/:name/isolation': {
+            signedIn: THROUGH_CATALOG,
+          },
           'POST /v1/render': {
             signedIn:
               'renders manifests for an entity in the body (a template’s dry run); the MCP servers it names are read from the catalog with the caller’s credentials',

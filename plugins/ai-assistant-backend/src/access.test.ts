@@ -68,7 +68,8 @@ describe('/api/ai-assistant access', () => {
           'POST /v1/conversations/:id/undo': { signedIn: OWN },
           'POST /v1/conversations/:id/cancel': { signedIn: OWN },
           'POST /v1/plan': {
-            signedIn: 'a dry run of the caller’s own request; its tool list is the gateway’s answer for this user',
+            signedIn:
+              'a dry run of the caller’s own request; its tool list is the gateway’s answer for this user',
           },
           'POST /v1/approvals/:approvalId/decided': {
             signedIn:

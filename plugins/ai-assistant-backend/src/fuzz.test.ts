@@ -45,11 +45,17 @@ describe('/api/ai-assistant under hostile input', () => {
   it('answers every route below 500, with a message for every 4xx', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${env.baseUrl}/api/ai-assistant/v1/conversations`, {
-        method: 'POST',
-        headers: { authorization: bearer('alice'), 'content-type': 'application/json' },
-        body: '{}',
-      });
+      const res = await fetch(
+        `${env.baseUrl}/api/ai-assistant/v1/conversations`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: bearer('alice'),
+            'content-type': 'application/json',
+          },
+          body: '{}',
+        },
+      );
       expect(res.status).toBe(201);
       ids.push((await res.json()).id);
     }
@@ -72,11 +78,16 @@ describe('/api/ai-assistant under hostile input', () => {
         'GET /v1/transcribe': {},
         'GET /v1/conversations': {},
         'POST /v1/conversations': {
-          body: mutated(fc.record({ title: text, entityRef }, { requiredKeys: [] })),
+          body: mutated(
+            fc.record({ title: text, entityRef }, { requiredKeys: [] }),
+          ),
         },
         'GET /v1/conversations/:id': { params: { id } },
         'DELETE /v1/conversations/:id': { params: { id } },
-        'POST /v1/conversations/:id/messages': { params: { id }, body: message },
+        'POST /v1/conversations/:id/messages': {
+          params: { id },
+          body: message,
+        },
         'POST /v1/conversations/:id/resume': { params: { id } },
         'POST /v1/conversations/:id/undo': {
           params: { id },
@@ -87,9 +98,12 @@ describe('/api/ai-assistant under hostile input', () => {
         'POST /v1/approvals/:approvalId/decided': {},
       },
     });
-    const res = await fetch(`${env.baseUrl}/api/ai-assistant/v1/conversations`, {
-      headers: { authorization: bearer('alice') },
-    });
+    const res = await fetch(
+      `${env.baseUrl}/api/ai-assistant/v1/conversations`,
+      {
+        headers: { authorization: bearer('alice') },
+      },
+    );
     expect(res.status).toBe(200);
   });
 });

@@ -131,7 +131,10 @@ export function createLlmGatewayPlugin(
             allow: 'unauthenticated',
           });
           // Probes call /health without a token; it says only "ok".
-          httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+          httpRouter.addAuthPolicy({
+            path: '/health',
+            allow: 'unauthenticated',
+          });
           httpRouter.use(
             await createRouter({
               ...deps,

@@ -1,4 +1,8 @@
-import { fuzzPluginRoutes, hostileString, mutated } from '@pilothouse/http-route-tests';
+import {
+  fuzzPluginRoutes,
+  hostileString,
+  mutated,
+} from '@pilothouse/http-route-tests';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import { as, startDetectionsBackend } from './__testUtils__/routesBackend';
@@ -50,7 +54,11 @@ describe('detection routes under hostile input', () => {
             fc.record({
               items: fc.array(
                 mutated(
-                  fc.record({ id: text, resourceRef: text, resourceType: text }),
+                  fc.record({
+                    id: text,
+                    resourceRef: text,
+                    resourceType: text,
+                  }),
                 ),
                 { maxLength: 3 },
               ),

@@ -26,7 +26,10 @@ const query = fc.oneof(
 );
 const event = mutated(
   fc.record({
-    timestamp: fc.oneof(text, fc.date({ noInvalidDate: true }).map(d => d.toISOString())),
+    timestamp: fc.oneof(
+      text,
+      fc.date({ noInvalidDate: true }).map(d => d.toISOString()),
+    ),
     level: fc.oneof(fc.constantFrom('info', 'error'), text),
     service: text,
     message: text,
@@ -73,16 +76,22 @@ describe('/api/log-search under hostile input', () => {
                 mutated(
                   fc.record({
                     resource: fc.record({
-                      attributes: fc.array(fc.record({ key: text, value: otlpValue }), {
-                        maxLength: 2,
-                      }),
+                      attributes: fc.array(
+                        fc.record({ key: text, value: otlpValue }),
+                        {
+                          maxLength: 2,
+                        },
+                      ),
                     }),
                     scopeLogs: fc.array(
                       fc.record({
                         logRecords: fc.array(
                           mutated(
                             fc.record({
-                              timeUnixNano: fc.oneof(text, fc.bigInt().map(String)),
+                              timeUnixNano: fc.oneof(
+                                text,
+                                fc.bigInt().map(String),
+                              ),
                               severityText: text,
                               severityNumber: fc.integer(),
                               body: otlpValue,

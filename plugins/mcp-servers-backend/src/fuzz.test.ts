@@ -28,7 +28,11 @@ describe('/api/mcp-servers under hostile input', () => {
             pilothouse: {
               mcp: {
                 servers: [
-                  { id: 'echo', command: process.execPath, args: [ECHO_SERVER] },
+                  {
+                    id: 'echo',
+                    command: process.execPath,
+                    args: [ECHO_SERVER],
+                  },
                 ],
               },
             },

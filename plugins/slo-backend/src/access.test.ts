@@ -54,7 +54,9 @@ describe('/api/slo access', () => {
           'GET /health': { public: 'the liveness probe; says only "ok"' },
           'GET /v1/slos': { signedIn: THROUGH_CATALOG },
           'GET /v1/slos/:namespace/:name': { signedIn: THROUGH_CATALOG },
-          'GET /v1/slos/:namespace/:name/history': { signedIn: THROUGH_CATALOG },
+          'GET /v1/slos/:namespace/:name/history': {
+            signedIn: THROUGH_CATALOG,
+          },
           'GET /v1/slos/:namespace/:name/rules': { signedIn: THROUGH_CATALOG },
           'POST /v1/rules': {
             signedIn:

@@ -24,7 +24,10 @@ jest.setTimeout(120_000);
 /** Nothing listens here (a port fetch may use; 9 is on its blocked list). */
 const PROMETHEUS_DOWN = 'http://127.0.0.1:2';
 
-const SLOS_YAML = fs.readFileSync(path.join(repoRoot, 'catalog/slos.yaml'), 'utf8');
+const SLOS_YAML = fs.readFileSync(
+  path.join(repoRoot, 'catalog/slos.yaml'),
+  'utf8',
+);
 
 /*
  * Every /api/slo route under hostile input, on the repository's SLOs and
@@ -81,7 +84,9 @@ describe('/api/slo under hostile input', () => {
     await fuzzPluginRoutes({
       server: backend.server,
       pluginId: 'slo',
-      authorization: `Bearer ${mockCredentials.user.token('user:default/alice')}`,
+      authorization: `Bearer ${mockCredentials.user.token(
+        'user:default/alice',
+      )}`,
       routes: {
         'GET /health': {},
         'GET /v1/slos': { query: ['owner', 'system', 'targetRef', 'status'] },
@@ -93,7 +98,9 @@ describe('/api/slo under hostile input', () => {
           },
         },
         'GET /v1/slos/:namespace/:name/rules': { params, query: ['download'] },
-        'POST /v1/rules': { raw: { contentType: 'application/yaml', body: yaml } },
+        'POST /v1/rules': {
+          raw: { contentType: 'application/yaml', body: yaml },
+        },
         'GET /v1/status': { query: ['entityRef'] },
       },
     });

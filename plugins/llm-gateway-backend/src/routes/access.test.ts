@@ -33,7 +33,8 @@ const ROUTES: Record<string, RouteAccess> = {
     }),
   },
   'GET /openai/v1/models': {
-    signedIn: 'model names only, the same for everyone; using one is decided by policy',
+    signedIn:
+      'model names only, the same for everyone; using one is decided by policy',
   },
   'POST /openai/v1/chat/completions': {
     signedIn: BY_POLICY,
@@ -82,20 +83,27 @@ const ROUTES: Record<string, RouteAccess> = {
   'POST /v1/tools/call': { signedIn: BY_POLICY },
   'GET /v1/providers': { permission: READ },
   'GET /v1/approvals': {
-    signedIn: 'a caller sees their own requests, approvers (by group) the ones they may decide',
+    signedIn:
+      'a caller sees their own requests, approvers (by group) the ones they may decide',
   },
   'POST /v1/approvals/:id/approve': {
-    signedIn: 'only the approver groups of the approval may decide it (approvals.test.ts)',
+    signedIn:
+      'only the approver groups of the approval may decide it (approvals.test.ts)',
   },
   'POST /v1/approvals/:id/reject': {
-    signedIn: 'only the requester or the approver groups may decide it (approvals.test.ts)',
+    signedIn:
+      'only the requester or the approver groups may decide it (approvals.test.ts)',
   },
   'POST /mcp': {
     signedIn: BY_POLICY,
     request: json({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
   },
-  'GET /mcp': { signedIn: 'answers 405 to everyone signed in: the endpoint is stateless' },
-  'DELETE /mcp': { signedIn: 'answers 405 to everyone signed in: the endpoint is stateless' },
+  'GET /mcp': {
+    signedIn: 'answers 405 to everyone signed in: the endpoint is stateless',
+  },
+  'DELETE /mcp': {
+    signedIn: 'answers 405 to everyone signed in: the endpoint is stateless',
+  },
 };
 
 /*

@@ -25,7 +25,10 @@ const model = fc.oneof(
   fc.constantFrom('pilothouse-local', 'cloud-small', 'cloud-backup'),
   text,
 );
-const tool = fc.oneof(fc.constantFrom('tools.echo', 'echo', 'delete_thing'), text);
+const tool = fc.oneof(
+  fc.constantFrom('tools.echo', 'echo', 'delete_thing'),
+  text,
+);
 const policyName = fc.oneof(fc.constantFrom('access', 'guardrails'), text);
 const policySource = fc.oneof(
   text,
@@ -151,7 +154,11 @@ describe('/api/llm-gateway under hostile input', () => {
           // does not turn the rest of the run into 403s.
           params: { name: fc.oneof(fc.constant('fuzz'), text) },
           body: mutated(
-            fc.record({ source: policySource, comment: text, baseVersion: fc.integer() }),
+            fc.record({
+              source: policySource,
+              comment: text,
+              baseVersion: fc.integer(),
+            }),
           ),
         },
         'POST /v1/policies/:name/restore': {
@@ -159,7 +166,17 @@ describe('/api/llm-gateway under hostile input', () => {
           body: mutated(fc.record({ version: fc.integer(), comment: text })),
         },
         'GET /v1/audit': {
-          query: ['actor', 'entityRef', 'decision', 'findingType', 'kind', 'from', 'to', 'limit', 'before'],
+          query: [
+            'actor',
+            'entityRef',
+            'decision',
+            'findingType',
+            'kind',
+            'from',
+            'to',
+            'limit',
+            'before',
+          ],
         },
         'GET /v1/audit/verify': { query: ['fromSeq', 'toSeq'] },
         'GET /v1/audit/verification': {},
@@ -169,7 +186,13 @@ describe('/api/llm-gateway under hostile input', () => {
           query: ['stream'],
           body: mutated(
             fc.record(
-              { model, messages, maxTokens: fc.integer(), entityRef: text, conversationId: text },
+              {
+                model,
+                messages,
+                maxTokens: fc.integer(),
+                entityRef: text,
+                conversationId: text,
+              },
               { requiredKeys: ['messages'] },
             ),
           ),
@@ -178,7 +201,11 @@ describe('/api/llm-gateway under hostile input', () => {
         'POST /v1/tools/call': {
           body: mutated(
             fc.record(
-              { tool, arguments: fc.dictionary(text, hostileJson(), { maxKeys: 3 }), approvalId: text },
+              {
+                tool,
+                arguments: fc.dictionary(text, hostileJson(), { maxKeys: 3 }),
+                approvalId: text,
+              },
               { requiredKeys: ['tool'] },
             ),
           ),
@@ -196,9 +223,15 @@ describe('/api/llm-gateway under hostile input', () => {
             fc.record({
               jsonrpc: fc.constant('2.0'),
               id: fc.oneof(fc.integer(), text),
-              method: fc.oneof(fc.constantFrom('tools/list', 'tools/call', 'initialize'), text),
+              method: fc.oneof(
+                fc.constantFrom('tools/list', 'tools/call', 'initialize'),
+                text,
+              ),
               params: fc.oneof(
-                fc.record({ name: tool, arguments: fc.dictionary(text, hostileJson(), { maxKeys: 3 }) }),
+                fc.record({
+                  name: tool,
+                  arguments: fc.dictionary(text, hostileJson(), { maxKeys: 3 }),
+                }),
                 hostileJson(),
               ),
             }),

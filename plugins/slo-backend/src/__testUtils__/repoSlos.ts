@@ -9,7 +9,10 @@ import { repoRoot } from './prometheus';
  * holds them after the openslo module: entities in the default namespace.
  */
 export function repoSloEntities(): Entity[] {
-  const text = fs.readFileSync(path.join(repoRoot, 'catalog/slos.yaml'), 'utf8');
+  const text = fs.readFileSync(
+    path.join(repoRoot, 'catalog/slos.yaml'),
+    'utf8',
+  );
   return parseAllDocuments(text)
     .map(doc => doc.toJS() as Entity)
     .filter(Boolean)
