@@ -307,7 +307,9 @@ export async function fuzzPluginRoutes(
         checkAnswer(spec, request, res);
       }),
       {
-        numRuns: options.numRuns ?? 25,
+        // PILOTHOUSE_FUZZ_RUNS=500 for a deeper run than CI's.
+        numRuns:
+          Number(process.env.PILOTHOUSE_FUZZ_RUNS) || (options.numRuns ?? 25),
         seed: options.seed,
         endOnFailure: true,
       },
