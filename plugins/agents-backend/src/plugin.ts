@@ -103,6 +103,8 @@ export const agentsPlugin = createBackendPlugin({
         logger.info('agents isolation checks read the cluster', {
           kubeconfig: kubeconfig ? 'agents.kubernetes.kubeconfig' : 'default',
         });
+        // Probes call /health without a token; it says only "ok".
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         httpRouter.use(
           await createRouter({
             logger,

@@ -144,6 +144,11 @@ export function createAiAssistantPlugin(
             logger,
           });
 
+          // Probes call /health without a token; it says only "ok".
+          deps.httpRouter.addAuthPolicy({
+            path: '/health',
+            allow: 'unauthenticated',
+          });
           deps.httpRouter.use(
             await createRouter({
               logger,

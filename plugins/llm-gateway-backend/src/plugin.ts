@@ -135,6 +135,11 @@ export function createLlmGatewayPlugin(
             path: '/openai',
             allow: 'unauthenticated',
           });
+          // Probes call /health without a token; it says only "ok".
+          httpRouter.addAuthPolicy({
+            path: '/health',
+            allow: 'unauthenticated',
+          });
           httpRouter.use(
             await createRouter({
               ...deps,

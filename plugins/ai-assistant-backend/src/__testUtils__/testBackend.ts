@@ -155,6 +155,8 @@ export async function startAssistantBackend(options: {
   providers?: unknown[];
   llmGateway?: object;
   aiAssistant?: object;
+  /** More features or service factories (an httpAuth that leaves anonymous calls anonymous, say). */
+  features?: any[];
 }): Promise<AssistantTestBackend> {
   const notifications: NotificationSendOptions[] = [];
   const signals: SignalPayload[] = [];
@@ -237,6 +239,7 @@ export async function startAssistantBackend(options: {
           }),
         ),
       }),
+      ...(options.features ?? []),
     ],
   });
   const { port } = backend.server.address() as AddressInfo;

@@ -299,8 +299,9 @@ export function createAnthropicRouter(
   });
 
   router.post('/v1/messages', async (req, res) => {
-    const body = parseBody(messagesRequestSchema, req.body);
+    // Who is calling first: an anonymous caller learns nothing from validation.
     const caller = await callerOf(deps, req, res);
+    const body = parseBody(messagesRequestSchema, req.body);
     const request = fromMessagesRequest(body, req);
     if (!body.stream) {
       res.json(

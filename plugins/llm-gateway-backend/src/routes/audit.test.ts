@@ -92,7 +92,7 @@ describe('audit routes', () => {
     );
     expect(other.status).toBe(403);
     expect(other.body.error.message).toBe(
-      `You may read only your own audit records (${ALICE})`,
+      `You may read only your own audit records (${ALICE}); others' need the llm-gateway.audit.read permission`,
     );
   });
 

@@ -83,7 +83,7 @@ export function addAuditRoutes(
       const principal = await resolvePrincipal(credentials, userInfo);
       if (query.actor && query.actor !== principal.ref) {
         throw new NotAllowedError(
-          `You may read only your own audit records (${principal.ref})`,
+          `You may read only your own audit records (${principal.ref}); others' need the ${llmGatewayAuditPermission.name} permission`,
         );
       }
       query.actor = principal.ref;
@@ -100,7 +100,7 @@ export function addAuditRoutes(
       !(await hasAnyPermission(permissions, credentials, llmGatewayAuditPermission))
     ) {
       throw new NotAllowedError(
-        'Verifying the audit chain needs the audit permission',
+        `Verifying the audit chain needs the ${llmGatewayAuditPermission.name} permission`,
       );
     }
     res.json(await auditLog.verify(range));
@@ -118,7 +118,7 @@ export function addAuditRoutes(
     );
     if (!allowed) {
       throw new NotAllowedError(
-        'The audit chain status needs the read or audit permission',
+        `The audit chain status needs the ${llmGatewayReadPermission.name} or ${llmGatewayAuditPermission.name} permission`,
       );
     }
     const last = await auditLog.lastVerification();

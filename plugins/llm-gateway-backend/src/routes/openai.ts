@@ -169,8 +169,9 @@ export function createOpenAiRouter(
   });
 
   router.post('/v1/chat/completions', async (req, res) => {
-    const body = parseBody(chatRequestSchema, req.body);
+    // Who is calling first: an anonymous caller learns nothing from validation.
     const caller = await callerOf(deps, req, res);
+    const body = parseBody(chatRequestSchema, req.body);
     const request = fromChatRequest(body, req);
     if (!body.stream) {
       res.json(toChatCompletion(await deps.gateway.complete(request, caller)));

@@ -31,6 +31,15 @@ const MS_FLOOR = 1e11;
  * string). Returns epoch ms, or undefined when it is none of these.
  */
 export function parseTimestamp(value: unknown): number | undefined {
+  const ms = readTimestamp(value);
+  // Past what a Date holds (±8.64e15 ms, year 275760) is not a time: such a
+  // value would make the store's toISOString() throw.
+  return ms !== undefined && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+}
+
+const MAX_DATE_MS = 8.64e15;
+
+function readTimestamp(value: unknown): number | undefined {
   if (typeof value === 'number') {
     return Number.isFinite(value) && value > 0 ? fromEpoch(value) : undefined;
   }

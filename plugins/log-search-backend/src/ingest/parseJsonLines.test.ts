@@ -128,6 +128,30 @@ describe('timestamps and severities', () => {
     expect(parseTimestamp('soon')).toBeUndefined();
     expect(parseTimestamp(-5)).toBeUndefined();
     expect(parseTimestamp({})).toBeUndefined();
+    // Digits past any date (found by the fuzz test: it was a 500).
+    expect(parseTimestamp('99999999999999999999999')).toBeUndefined();
+    expect(parseTimestamp(1e300)).toBeUndefined();
+    expect(parseTimestamp('+275761-01-01T00:00:00Z')).toBeUndefined();
+  });
+
+  it('rejects a line whose time is past any date, and keeps the others', () => {
+    const { events, rejected } = parseJsonLines(
+      [
+        JSON.stringify({
+          timestamp: '99999999999999999999999',
+          message: 'far',
+        }),
+        JSON.stringify({ timestamp: 1795687140, message: 'now' }),
+      ].join('\n'),
+    );
+    expect(events.map(e => e.message)).toEqual(['now']);
+    expect(rejected).toEqual([
+      {
+        line: 1,
+        reason:
+          'timestamp: "99999999999999999999999" is not a timestamp (ISO 8601, RFC 2822 or epoch seconds/ms/ns)',
+      },
+    ]);
   });
 
   it.each([

@@ -8,7 +8,7 @@ import type {
   MetricsServiceCounter,
 } from '@backstage/backend-plugin-api/alpha';
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
   generatePrometheusRules,
   rulesToYaml,
@@ -270,11 +270,20 @@ export class SloService {
         )}`,
       );
     }
-    const points = await this.options.evaluator.history(
-      entry.definition,
-      this.now(),
-    );
-    return { entityRef: entry.entityRef, points };
+    try {
+      const points = await this.options.evaluator.history(
+        entry.definition,
+        this.now(),
+      );
+      return { entityRef: entry.entityRef, points };
+    } catch (error) {
+      // The history is read from Prometheus live: its failure is a 503 that
+      // says so, not an internal error.
+      if (!(error instanceof PrometheusError)) throw error;
+      throw new ServiceUnavailableError(
+        `The history of ${entry.entityRef} could not be read: ${error.message}`,
+      );
+    }
   }
 
   /** The Prometheus rule groups of one SLO, as YAML. */
