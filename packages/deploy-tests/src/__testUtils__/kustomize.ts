@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 
 const execFileAsync = promisify(execFile);
 
-/** One object of a built overlay. */
+/** One object of a built overlay or a rendered chart. */
 export interface KubeObject {
   apiVersion: string;
   kind: string;
@@ -35,10 +35,15 @@ export async function kustomizeBuild(
     const stderr = (error as { stderr?: string }).stderr?.trim();
     throw new Error(`kubectl kustomize ${dir} failed: ${stderr || error}`);
   }
+  return parseObjects(stdout, `kubectl kustomize ${dir}`);
+}
+
+/** The objects of a multi-document YAML stream; `source` names it in errors. */
+export function parseObjects(stdout: string, source: string): KubeObject[] {
   return parseAllDocuments(stdout)
     .map(document => {
       if (document.errors.length > 0) {
-        throw new Error(`kubectl kustomize ${dir}: ${document.errors[0]}`);
+        throw new Error(`${source}: ${document.errors[0]}`);
       }
       return document.toJS() as KubeObject | null;
     })
