@@ -1,5 +1,5 @@
 /**
- * Tests of deploy/kubernetes and packages/backend/Dockerfile; nothing to
+ * Tests of deploy/kubernetes, deploy/helm and packages/backend/Dockerfile; nothing to
  * import. The helpers are in `__testUtils__`, the tests beside this file.
  *
  * @packageDocumentation
