@@ -248,6 +248,20 @@ describe('the chart and the Kustomize base', () => {
   });
 });
 
+describe('the shared checks on the chart', () => {
+  it('catch a rendering whose hardening was taken off after Helm (a post-renderer, a hand edit)', () => {
+    const weakened: KubeObject[] = structuredClone(rendered['default values']);
+    const container =
+      portalDeployment(weakened).spec.template.spec.containers[0];
+    container.securityContext.readOnlyRootFilesystem = false;
+    container.volumeMounts.push({ name: 'data', mountPath: '/data' });
+    expect(() => expectHardenedPods(weakened)).toThrow(
+      /readOnlyRootFilesystem/,
+    );
+    expect(() => expectOnlyTmpWritable(weakened)).toThrow(/\/data/);
+  });
+});
+
 describe('chart values', () => {
   it('name everything after another release and namespace', async () => {
     const objects = await helmTemplate(helm, {
@@ -299,6 +313,18 @@ describe('chart values', () => {
       /additional properties 'secrets' not allowed/,
     ],
     [['existingSecret='], /at '\/existingSecret'/],
+    [
+      ['securityContext.readOnlyRootFilesystem=false'],
+      /at '\/securityContext\/readOnlyRootFilesystem': value must be true/,
+    ],
+    [
+      ['securityContext.capabilities.add={NET_ADMIN}'],
+      /at '\/securityContext\/capabilities\/add'/,
+    ],
+    [
+      ['podSecurityContext.runAsNonRoot=false'],
+      /at '\/podSecurityContext\/runAsNonRoot'/,
+    ],
     [
       ['oauth2Proxy.oidcIssuerURL=http://login.example.com'],
       /at '\/oauth2Proxy\/oidcIssuerURL'/,
