@@ -23,6 +23,8 @@ export class RecordError extends Error {}
 const NS_FLOOR = 1e17;
 const US_FLOOR = 1e14;
 const MS_FLOOR = 1e11;
+/** The largest time a Date holds (±8.64e15 ms, year 275760). */
+const MAX_DATE_MS = 8.64e15;
 
 /**
  * A timestamp in any of the shapes log shippers send: ISO 8601 / RFC 3339,
@@ -37,7 +39,6 @@ export function parseTimestamp(value: unknown): number | undefined {
   return ms !== undefined && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
 }
 
-const MAX_DATE_MS = 8.64e15;
 
 function readTimestamp(value: unknown): number | undefined {
   if (typeof value === 'number') {
