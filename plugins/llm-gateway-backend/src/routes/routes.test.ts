@@ -671,6 +671,19 @@ describe('the gateway over HTTP', () => {
       await alice.close();
     });
 
+    it('refuses prototype names as tool arguments with 400 naming the argument', async () => {
+      // Found by the fuzz test: {"constructor": true} passed the gateway and
+      // failed the MCP SDK's record check inside the server (a 503).
+      const res = await request(env.server)
+        .post('/api/llm-gateway/v1/tools/call')
+        .set('authorization', bearer('carol'))
+        .send({ tool: 'tools.echo', arguments: { constructor: true } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /"constructor" is not allowed as an argument name/,
+      );
+    });
+
     it('decides on the entity the arguments name, not only the page the caller is on', async () => {
       // carol owns the experimental notifications service; from its page she
       // asks for a destructive call whose argument names payments

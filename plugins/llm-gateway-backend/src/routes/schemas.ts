@@ -41,9 +41,30 @@ export const completionRequestSchema = z.object({
   conversationId: z.string().min(1).max(200).optional(),
 });
 
+/**
+ * Keys that name an object's prototype machinery: as argument names they
+ * would change the arguments object itself (`__proto__`) or make it fail the
+ * MCP SDK's own record check (`constructor`), so they are refused here, with
+ * their name, before any policy or server sees the call.
+ */
+const RESERVED_ARGUMENT_NAMES = ['__proto__', 'constructor', 'prototype'];
+
 export const toolCallRequestSchema = z.object({
   tool: z.string().min(1),
-  arguments: z.record(z.unknown()).default({}),
+  arguments: z
+    .record(z.unknown())
+    .default({})
+    .superRefine((args, ctx) => {
+      for (const name of RESERVED_ARGUMENT_NAMES) {
+        if (Object.prototype.hasOwnProperty.call(args, name)) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: [name],
+            message: `"${name}" is not allowed as an argument name`,
+          });
+        }
+      }
+    }),
   entityRef: z.string().min(1).optional(),
   conversationId: z.string().min(1).max(200).optional(),
   approvalId: z.string().min(1).optional(),
