@@ -159,6 +159,21 @@ describe('agents router', () => {
       'MCP servers that are not in the catalog: mcpserver:default/nowhere',
     );
 
+    // Found by CI's fuzz run: a reference the catalog cannot parse was a 500.
+    const badRef = await request(server)
+      .post('/api/agents/v1/render')
+      .set('Authorization', user)
+      .send({
+        entity: {
+          ...entity,
+          spec: { ...entity.spec, mcpServers: [{ server: '/etc/passwd\u0000.yaml' }] },
+        },
+      });
+    expect(badRef.status).toBe(400);
+    expect(badRef.body.error.message).toBe(
+      'Invalid render request: entity.spec.mcpServers.0.server: not an entity reference of the form [<kind>:][<namespace>/]<name>',
+    );
+
     const noNamespace = await request(server)
       .post('/api/agents/v1/render')
       .set('Authorization', user)

@@ -2,7 +2,7 @@ import type {
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type {
   AgentEntity,
@@ -34,6 +34,22 @@ const entityPart = z
   .regex(/^[a-zA-Z0-9]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$/);
 const paramsSchema = z.object({ namespace: entityPart, name: entityPart });
 
+// An MCP server reference as the catalog writes them: [kind:][namespace/]name.
+const mcpServerRef = z
+  .string()
+  .min(1)
+  .refine(
+    ref => {
+      try {
+        parseEntityRef(ref, { defaultKind: 'MCPServer' });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not an entity reference of the form [<kind>:][<namespace>/]<name>' },
+  );
+
 /** The fields rendering reads; the catalog's processor validates the rest on registration. */
 const renderRequestSchema = z.object({
   entity: z.looseObject({
@@ -45,7 +61,7 @@ const renderRequestSchema = z.object({
       namespace: z.string().min(1),
       mcpServers: z.array(
         z.looseObject({
-          server: z.string().min(1),
+          server: mcpServerRef,
           tools: z.array(z.string()).optional(),
         }),
       ),
