@@ -2,7 +2,7 @@ import express from 'express';
 import http from 'node:http';
 import fc from 'fast-check';
 import { checkRouteAccess } from './access';
-import { fuzzPluginRoutes } from './fuzz';
+import { fuzzPluginRoutes, seedFor } from './fuzz';
 import { hostileString } from './hostile';
 import { listPluginRoutes } from './routes';
 
@@ -139,6 +139,9 @@ describe('the route fuzzer', () => {
         pluginId: 'demo',
         authorization: 'Bearer ok',
         numRuns: 200,
+        // Its own seed, so that a random one asked for elsewhere
+        // (PILOTHOUSE_FUZZ_SEED) cannot make this test miss.
+        seed: 20261126,
         routes: { ...ALL, 'GET /v1/bare': { expected5xx: {} } },
       }),
     ).rejects.toThrow(/GET \/v1\/bare failed .*\n400 without an error message/);
@@ -148,10 +151,36 @@ describe('the route fuzzer', () => {
         pluginId: 'demo',
         authorization: 'Bearer ok',
         numRuns: 200,
+        seed: 20261126,
         // Only the route with the prototype fault is left to fail.
         routes: { ...ALL, 'GET /v1/bare': { authorization: 'Bearer nobody' } },
       }),
     ).rejects.toThrow(/POST \/v1\/items failed .*\n500 for POST \/v1\/items/);
+  });
+});
+
+describe('the seed of a route', () => {
+  const saved = process.env.PILOTHOUSE_FUZZ_SEED;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.PILOTHOUSE_FUZZ_SEED;
+    else process.env.PILOTHOUSE_FUZZ_SEED = saved;
+  });
+
+  it('is fixed per route by default, so CI answers the same for the same commit', () => {
+    delete process.env.PILOTHOUSE_FUZZ_SEED;
+    expect(seedFor('demo POST /v1/items')).toBe(seedFor('demo POST /v1/items'));
+    expect(seedFor('demo POST /v1/items')).not.toBe(seedFor('demo GET /v1/open'));
+  });
+
+  it('is random, or one to replay, when asked', () => {
+    process.env.PILOTHOUSE_FUZZ_SEED = 'random';
+    expect(seedFor('demo POST /v1/items')).toBeUndefined();
+    process.env.PILOTHOUSE_FUZZ_SEED = '-1412371979';
+    expect(seedFor('demo POST /v1/items')).toBe(-1412371979);
+    process.env.PILOTHOUSE_FUZZ_SEED = 'often';
+    expect(() => seedFor('demo POST /v1/items')).toThrow(
+      'PILOTHOUSE_FUZZ_SEED must be an integer or "random", not "often"',
+    );
   });
 });
 

@@ -280,6 +280,42 @@ export interface FuzzReport {
   statuses: Record<string, Record<number, number>>;
 }
 
+/**
+ * Runs per route: the test's own count, or more with PILOTHOUSE_FUZZ_RUNS=500
+ * for a deeper run than CI's (never fewer: a test that needs 200 runs to
+ * find a planted fault keeps them).
+ */
+function runsFor(numRuns: number): number {
+  return Math.max(numRuns, Number(process.env.PILOTHOUSE_FUZZ_RUNS) || 0);
+}
+
+/**
+ * The seed of a route's run. CI must answer the same for the same commit, so
+ * by default each route has its own fixed seed (from its name);
+ * PILOTHOUSE_FUZZ_SEED=random explores new inputs (a failure prints the seed
+ * it used), PILOTHOUSE_FUZZ_SEED=<number> replays one.
+ */
+export function seedFor(name: string): number | undefined {
+  const fromEnv = process.env.PILOTHOUSE_FUZZ_SEED;
+  if (fromEnv === 'random') return undefined;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const seed = Number(fromEnv);
+    if (!Number.isSafeInteger(seed)) {
+      throw new Error(
+        `PILOTHOUSE_FUZZ_SEED must be an integer or "random", not ${JSON.stringify(fromEnv)}`,
+      );
+    }
+    return seed;
+  }
+  // FNV-1a: a stable 32-bit seed per name.
+  let hash = 0x811c9dc5;
+  for (const char of name) {
+    hash ^= char.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+}
+
 /** Fuzzes every route of a plugin; throws on the first bad answer. */
 export async function fuzzPluginRoutes(
   options: FuzzPluginOptions,
@@ -307,10 +343,8 @@ export async function fuzzPluginRoutes(
         checkAnswer(spec, request, res);
       }),
       {
-        // PILOTHOUSE_FUZZ_RUNS=500 for a deeper run than CI's.
-        numRuns:
-          Number(process.env.PILOTHOUSE_FUZZ_RUNS) || (options.numRuns ?? 25),
-        seed: options.seed,
+        numRuns: runsFor(options.numRuns ?? 25),
+        seed: options.seed ?? seedFor(`${options.pluginId} ${key}`),
         endOnFailure: true,
       },
     );

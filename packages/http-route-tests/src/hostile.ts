@@ -81,6 +81,11 @@ export const PROTOTYPE_KEYS: readonly string[] = [
 export function hostileString(): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
+    // Prototype keys again: the faults they cause hide among 70 strings.
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(...PROTOTYPE_KEYS, 'toString', 'hasOwnProperty'),
+    },
     { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
     { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
     {

@@ -68,7 +68,8 @@ function fromEpoch(value: number): number | undefined {
   return Math.floor(value * 1000);
 }
 
-const SEVERITY_WORDS: Record<string, Severity> = {
+// A Map: a level named `constructor` or `__proto__` must not find Object's.
+const SEVERITY_WORDS = new Map<string, Severity>(Object.entries({
   trace: 'trace',
   finest: 'trace',
   debug: 'debug',
@@ -91,7 +92,7 @@ const SEVERITY_WORDS: Record<string, Severity> = {
   emerg: 'fatal',
   emergency: 'fatal',
   panic: 'fatal',
-};
+} satisfies Record<string, Severity>));
 
 /**
  * A severity from a word (`WARNING`, `err`, `Critical`), an OTLP severity
@@ -100,10 +101,12 @@ const SEVERITY_WORDS: Record<string, Severity> = {
 export function normaliseSeverity(value: unknown): Severity | undefined {
   if (typeof value === 'string') {
     const word = value.trim().toLowerCase();
-    if (SEVERITY_WORDS[word]) return SEVERITY_WORDS[word];
+    const named = SEVERITY_WORDS.get(word);
+    if (named) return named;
     // OTLP severity texts such as `INFO2`, `ERROR3`.
     const stem = word.replace(/\d+$/, '');
-    if (SEVERITY_WORDS[stem]) return SEVERITY_WORDS[stem];
+    const stemmed = SEVERITY_WORDS.get(stem);
+    if (stemmed) return stemmed;
     if (/^\d+$/.test(word)) return normaliseSeverity(Number(word));
     return undefined;
   }

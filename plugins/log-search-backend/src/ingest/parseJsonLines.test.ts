@@ -154,6 +154,23 @@ describe('timestamps and severities', () => {
     ]);
   });
 
+  it('does not take a level named after an Object property for a severity', () => {
+    // Found by the fuzz test: "constructor" found Object's own and the store
+    // was handed a severity it has no rank for (a 500 for the whole batch).
+    const body = ['constructor', '__proto__', 'toString', 'hasOwnProperty']
+      .map(level => JSON.stringify({ level, message: `level ${level}` }))
+      .join('\n');
+    const { events, rejected } = parseJsonLines(body, NOW);
+    expect(rejected).toEqual([]);
+    expect(events.map(event => event.severity)).toEqual([
+      'info',
+      'info',
+      'info',
+      'info',
+    ]);
+    expect(normaliseSeverity('constructor')).toBeUndefined();
+  });
+
   it.each([
     ['WARNING', 'warn'],
     ['err', 'error'],
