@@ -39,7 +39,6 @@ export function parseTimestamp(value: unknown): number | undefined {
   return ms !== undefined && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
 }
 
-
 function readTimestamp(value: unknown): number | undefined {
   if (typeof value === 'number') {
     return Number.isFinite(value) && value > 0 ? fromEpoch(value) : undefined;
@@ -69,30 +68,32 @@ function fromEpoch(value: number): number | undefined {
 }
 
 // A Map: a level named `constructor` or `__proto__` must not find Object's.
-const SEVERITY_WORDS = new Map<string, Severity>(Object.entries({
-  trace: 'trace',
-  finest: 'trace',
-  debug: 'debug',
-  fine: 'debug',
-  dbg: 'debug',
-  info: 'info',
-  information: 'info',
-  informational: 'info',
-  notice: 'info',
-  log: 'info',
-  warn: 'warn',
-  warning: 'warn',
-  error: 'error',
-  err: 'error',
-  severe: 'error',
-  fatal: 'fatal',
-  critical: 'fatal',
-  crit: 'fatal',
-  alert: 'fatal',
-  emerg: 'fatal',
-  emergency: 'fatal',
-  panic: 'fatal',
-} satisfies Record<string, Severity>));
+const SEVERITY_WORDS = new Map<string, Severity>(
+  Object.entries({
+    trace: 'trace',
+    finest: 'trace',
+    debug: 'debug',
+    fine: 'debug',
+    dbg: 'debug',
+    info: 'info',
+    information: 'info',
+    informational: 'info',
+    notice: 'info',
+    log: 'info',
+    warn: 'warn',
+    warning: 'warn',
+    error: 'error',
+    err: 'error',
+    severe: 'error',
+    fatal: 'fatal',
+    critical: 'fatal',
+    crit: 'fatal',
+    alert: 'fatal',
+    emerg: 'fatal',
+    emergency: 'fatal',
+    panic: 'fatal',
+  } satisfies Record<string, Severity>),
+);
 
 /**
  * A severity from a word (`WARNING`, `err`, `Critical`), an OTLP severity

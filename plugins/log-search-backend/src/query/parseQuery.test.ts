@@ -89,6 +89,13 @@ describe('parseQuery', () => {
     expect(parseQuery('code:"503"')).toMatchObject({ value: '503' });
     expect(parseQuery('code:503')).toMatchObject({ value: 503 });
     expect(parseQuery('')).toEqual({ type: 'all' });
+    // An attribute named after an Object property is an attribute.
+    expect(parseQuery('constructor:x')).toEqual({
+      type: 'term',
+      field: { kind: 'attribute', key: 'constructor' },
+      value: 'x',
+      wildcard: false,
+    });
   });
 
   it('says where a syntax error is', () => {

@@ -57,7 +57,10 @@ function describeAt(query: string, at: number): string {
 }
 
 function fieldRef(name: string): FieldRef | 'message' {
-  const alias = FIELD_ALIASES[name];
+  // hasOwn: a field named `constructor` is an attribute, not Object's.
+  const alias = Object.hasOwn(FIELD_ALIASES, name)
+    ? FIELD_ALIASES[name]
+    : undefined;
   if (alias === 'message') return 'message';
   if (alias) return { kind: 'column', column: alias };
   return { kind: 'attribute', key: name.replace(/^attributes\./, '') };

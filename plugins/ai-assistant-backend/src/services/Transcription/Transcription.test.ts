@@ -94,6 +94,10 @@ describe('transcription with pocketsphinx (Debian packages)', () => {
       name: 'InputError',
       message: expect.stringContaining('reads WAV only'),
     });
+    await expect(t.transcribe(spoken, 'constructor')).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining("'constructor' is not accepted"),
+    });
     await expect(t.transcribe(Buffer.alloc(0), 'audio/wav')).rejects.toMatchObject(
       { name: 'InputError', message: 'The recording is empty' },
     );

@@ -1,4 +1,7 @@
-import { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import type {
   TranscriptionResponse,
@@ -12,12 +15,20 @@ import { WhisperEngine } from './WhisperEngine';
 export interface Transcriber {
   status(): Promise<TranscriptionStatus>;
   /** Throws InputError for audio it cannot read, ServiceUnavailableError without an engine. */
-  transcribe(audio: Buffer, contentType: string): Promise<TranscriptionResponse>;
+  transcribe(
+    audio: Buffer,
+    contentType: string,
+  ): Promise<TranscriptionResponse>;
 }
 
 type EngineChoice = 'auto' | 'pocketsphinx' | 'whisper' | 'off';
 
-const ENGINE_CHOICES: EngineChoice[] = ['auto', 'pocketsphinx', 'whisper', 'off'];
+const ENGINE_CHOICES: EngineChoice[] = [
+  'auto',
+  'pocketsphinx',
+  'whisper',
+  'off',
+];
 
 /** Content types the route accepts, with the aliases browsers and tools use. */
 const CONTENT_TYPES: Record<string, 'audio/wav' | 'audio/webm'> = {
@@ -39,7 +50,8 @@ export function createTranscriber(options: {
 }): Transcriber {
   const config = options.config.getOptionalConfig('aiAssistant.transcription');
   const logger = options.logger.child({ service: 'transcription' });
-  const engine = (config?.getOptionalString('engine') ?? 'auto') as EngineChoice;
+  const engine = (config?.getOptionalString('engine') ??
+    'auto') as EngineChoice;
   if (!ENGINE_CHOICES.includes(engine)) {
     throw new Error(
       `aiAssistant.transcription.engine must be one of ${ENGINE_CHOICES.join(
@@ -114,8 +126,10 @@ export function createTranscriber(options: {
     },
 
     async transcribe(audio, contentType) {
-      const type =
-        CONTENT_TYPES[contentType.split(';')[0].trim().toLowerCase()];
+      const essence = contentType.split(';')[0].trim().toLowerCase();
+      const type = Object.hasOwn(CONTENT_TYPES, essence)
+        ? CONTENT_TYPES[essence]
+        : undefined;
       if (!type) {
         throw new InputError(
           `Audio of type '${contentType}' is not accepted; send audio/wav (16-bit PCM) or audio/webm`,

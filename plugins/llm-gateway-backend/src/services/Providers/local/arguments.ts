@@ -195,10 +195,7 @@ function explicitValue(role: Role, text: string): string | undefined {
         /\bto\s+([0-9a-f]{7,40}|v\d+\.\d+[\w.-]*)\b/,
       );
     case 'workflow':
-      return first(
-        /\b([\w.-]+\.ya?ml)\b/,
-        /\bworkflow[\s:=]+(\d+)\b/,
-      );
+      return first(/\b([\w.-]+\.ya?ml)\b/, /\bworkflow[\s:=]+(\d+)\b/);
     case 'prefix':
       return first(
         /\b(?:starting with|start with|starts with|prefix(?:ed)?(?: with)?|beginning with|named)\s+["']?([\w.-]+)/,
@@ -267,12 +264,10 @@ function numbersIn(tokens: Token[]): SaidNumber[] {
       .slice(Math.max(0, i - 2), i)
       .map(t => t.stem)
       .filter(s => !STOPWORDS.has(s));
-    const after = compact[2]
-      ? []
-      : tokens.slice(i + 1, i + 3).map(t => t.stem);
+    const after = compact[2] ? [] : tokens.slice(i + 1, i + 3).map(t => t.stem);
     const near = [...before, ...after].flatMap(s => [
       s,
-      ...(UNIT_SYNONYMS[s] ?? []),
+      ...(Object.hasOwn(UNIT_SYNONYMS, s) ? UNIT_SYNONYMS[s] : []),
     ]);
     out.push({
       value,
@@ -435,17 +430,20 @@ export function fillArguments(options: {
       const exact = prop.enum.find(option =>
         tokens.some(t => t.text === String(option).toLowerCase()),
       );
-      const value = exact ?? prop.enum.find(option => {
-        const words = identifierWords(String(option))
-          .filter(w => !STOPWORDS.has(w))
-          .map(stem)
-          .filter(w => !toolWords.has(w));
-        const cues = ENUM_CUES[String(option).toLowerCase()] ?? [];
-        return (
-          (words.length > 0 && words.every(w => stems.has(w))) ||
-          cues.some(c => [...stems].some(s => s.startsWith(c)))
-        );
-      });
+      const value =
+        exact ??
+        prop.enum.find(option => {
+          const words = identifierWords(String(option))
+            .filter(w => !STOPWORDS.has(w))
+            .map(stem)
+            .filter(w => !toolWords.has(w));
+          const word = String(option).toLowerCase();
+          const cues = Object.hasOwn(ENUM_CUES, word) ? ENUM_CUES[word] : [];
+          return (
+            (words.length > 0 && words.every(w => stems.has(w))) ||
+            cues.some(c => [...stems].some(s => s.startsWith(c)))
+          );
+        });
       if (value !== undefined) input[key] = value;
       continue;
     }
@@ -454,7 +452,9 @@ export function fillArguments(options: {
         ...identifierWords(key)
           .filter(w => w !== 'only')
           .map(stem),
-        ...(BOOLEAN_CUES[key.toLowerCase()] ?? []),
+        ...(Object.hasOwn(BOOLEAN_CUES, key.toLowerCase())
+          ? BOOLEAN_CUES[key.toLowerCase()]
+          : []),
       ];
       const at = tokens.findIndex(t => cues.some(c => t.stem.startsWith(c)));
       if (at >= 0) input[key] = !negated(tokens, at);
@@ -483,9 +483,8 @@ export function fillArguments(options: {
   }
 
   function mentionWithValue(role: Role) {
-    return mentions.find(
-      m => entityValue(role, m.entity, tokens) !== undefined,
-    )?.entity;
+    return mentions.find(m => entityValue(role, m.entity, tokens) !== undefined)
+      ?.entity;
   }
 
   // Numbers: durations to duration properties, then by the words next to
@@ -538,9 +537,7 @@ export function fillArguments(options: {
   if (quoted) {
     const free = properties.find(
       ([key, prop]) =>
-        (prop.type ?? 'string') === 'string' &&
-        !prop.enum &&
-        !(key in input),
+        (prop.type ?? 'string') === 'string' && !prop.enum && !(key in input),
     );
     if (free) input[free[0]] = quoted[1] ?? quoted[2];
   }

@@ -196,6 +196,11 @@ describe('the local model on the labelled phrasings', () => {
       kind: 'ask',
       text: expect.stringContaining('replicas must be between 0 and 50 (you said 500)'),
     });
+    // Words that are names of Object's own properties are words like any
+    // other (one near a number used to throw: "not iterable").
+    expect(() =>
+      decideFor({ text: 'scale payments to 3 constructor __proto__ toString' }),
+    ).not.toThrow();
     const weather = decideFor({ text: "what's the weather in Berlin" });
     expect(weather).toEqual({
       kind: 'refuse',
