@@ -2,7 +2,7 @@ import express from 'express';
 import http from 'node:http';
 import fc from 'fast-check';
 import { checkRouteAccess } from './access';
-import { fuzzPluginRoutes, seedFor } from './fuzz';
+import { fuzzPluginRoutes, requestArbitrary, seedFor } from './fuzz';
 import { hostileString } from './hostile';
 import { listPluginRoutes } from './routes';
 
@@ -104,6 +104,27 @@ describe('the route fuzzer', () => {
       { method: 'GET', path: '/v1/items/:id' },
       { method: 'GET', path: '/v1/open' },
       { method: 'POST', path: '/v1/items' },
+    ]);
+  });
+
+  it('keeps a parameter of ".", ".." or "" in its own segment', () => {
+    // Found by a random-seed run: fetch normalised /v1/items/. to
+    // /v1/items/, a route that does not exist, and Express answered its
+    // HTML 404 page.
+    const paths = ['.', '..', ''].map(
+      id =>
+        fc.sample(
+          requestArbitrary(
+            { method: 'GET', path: '/v1/items/:id' },
+            { params: { id: fc.constant(id) } },
+          ),
+          { numRuns: 1, seed: 1 },
+        )[0].path,
+    );
+    expect(paths.map(p => p.split('?')[0])).toEqual([
+      '/v1/items/.-',
+      '/v1/items/..-',
+      '/v1/items/-',
     ]);
   });
 
