@@ -29,7 +29,7 @@ import {
   TurnContext,
 } from './services/AgentLoop';
 import type { ConversationStore, Transcriber } from './services/types';
-import { databaseUnavailableErrors } from './databaseErrors';
+import { databaseUnavailableErrors } from '@pilothouse/backend-errors';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -313,7 +313,7 @@ export async function createRouter(
     res.status(204).end();
   });
 
-  router.use(databaseUnavailableErrors());
+  router.use(databaseUnavailableErrors({ logger: options.logger }));
   // Quota refusals outside a turn (plan) carry Retry-After.
   router.use(
     (

@@ -10,7 +10,7 @@ import Router from 'express-promise-router';
 import { createAnthropicRouter } from './routes/anthropic';
 import { addAuditRoutes } from './routes/audit';
 import { explainBodyErrors } from './routes/bodyErrors';
-import { databaseUnavailableErrors } from './routes/databaseErrors';
+import { databaseUnavailableErrors } from '@pilothouse/backend-errors';
 import { addInspectRoutes } from './routes/inspect';
 import { addMcpRoutes } from './routes/mcp';
 import { createOpenAiRouter } from './routes/openai';
@@ -93,7 +93,7 @@ export async function createRouter(
   addV1Routes(router, options);
   addMcpRoutes(router, options);
   router.use(explainBodyErrors());
-  router.use(databaseUnavailableErrors());
+  router.use(databaseUnavailableErrors({ logger }));
   // Last: quota refusals from any route above get their Retry-After.
   router.use(quotaRetryAfter);
   return router;

@@ -21,6 +21,11 @@ import {
   type IngestResponse,
   type SavedSearchListResponse,
 } from '@pilothouse/plugin-log-search-common';
+import {
+  DATABASE_UNAVAILABLE_MESSAGE,
+  databaseUnavailableErrors,
+  isDatabaseUnavailable,
+} from '@pilothouse/backend-errors';
 import express, { ErrorRequestHandler, Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -216,6 +221,34 @@ export async function createRouter(
     type: () => true,
   });
 
+  /**
+   * Stores an OTLP batch; when the database is down, answers what OTLP/HTTP
+   * asks of a server that cannot take data now (503, Retry-After, a
+   * google.rpc.Status of 14 = UNAVAILABLE in the request's encoding), so
+   * the Collector and the SDKs keep the batch and send it again.
+   */
+  async function ingestOrUnavailable(
+    res: Response,
+    batch: ReturnType<typeof parseOtlpLogs>,
+  ) {
+    try {
+      return await search.ingest(batch);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      const message = DATABASE_UNAVAILABLE_MESSAGE;
+      options.logger.warn(
+        `OTLP logs: the database is unavailable: ${(error as Error).message}`,
+      );
+      res.status(503).set('Retry-After', '5');
+      if (res.get('content-type')?.startsWith(OTLP_PROTOBUF_CONTENT_TYPE)) {
+        res.send(encodeOtlpStatus(14, message));
+      } else {
+        res.json({ code: 14, message });
+      }
+      return undefined;
+    }
+  }
+
   router.post(
     '/v1/otlp/v1/logs',
     async (req, res, next) => {
@@ -247,11 +280,12 @@ export async function createRouter(
           res.status(400).send(encodeOtlpStatus(3, error.message));
           return;
         }
-        const result = await search.ingest(batch);
-        res.send(encodeOtlpLogsResponse(partialSuccess(result)));
+        const result = await ingestOrUnavailable(res, batch);
+        if (result) res.send(encodeOtlpLogsResponse(partialSuccess(result)));
         return;
       }
-      const result = await search.ingest(parseOtlpLogs(req.body));
+      const result = await ingestOrUnavailable(res, parseOtlpLogs(req.body));
+      if (!result) return;
       const partial = partialSuccess(result);
       res.json(
         partial
@@ -355,5 +389,6 @@ export async function createRouter(
   });
 
   router.use(explainBodyErrors());
+  router.use(databaseUnavailableErrors({ logger: options.logger }));
   return router;
 }

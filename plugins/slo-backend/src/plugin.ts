@@ -128,7 +128,7 @@ export const sloPlugin = createBackendPlugin({
 
         registerSloActions(actionsRegistry, slos);
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        httpRouter.use(await createRouter({ httpAuth, slos }));
+        httpRouter.use(await createRouter({ logger, httpAuth, slos }));
       },
     });
   },

@@ -1,10 +1,14 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type {
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type {
   SloListResponse,
   SloResponse,
   SloSummary,
 } from '@pilothouse/plugin-slo-common';
+import { databaseUnavailableErrors } from '@pilothouse/backend-errors';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -15,6 +19,7 @@ import {
 import type { SloService } from './services/Evaluation/SloService';
 
 export interface RouterOptions {
+  logger: LoggerService;
   httpAuth: HttpAuthService;
   slos: SloService;
 }
@@ -143,5 +148,6 @@ export async function createRouter(
     res.json(await slos.status(entityRef, credentials));
   });
 
+  router.use(databaseUnavailableErrors({ logger: options.logger }));
   return router;
 }

@@ -17,6 +17,7 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import aiAssistantPlugin from '@pilothouse/plugin-ai-assistant-backend';
 import type { AssistantEvent } from '@pilothouse/plugin-ai-assistant-common';
 import llmGatewayPlugin from '@pilothouse/plugin-llm-gateway-backend';
+import logSearchPlugin from '@pilothouse/plugin-log-search-backend';
 import mcpServersPlugin from '@pilothouse/plugin-mcp-servers-backend';
 /* eslint-enable @backstage/no-mixed-plugin-imports */
 import fs from 'node:fs';
@@ -72,6 +73,8 @@ export interface PortalOptions {
   kubeconfigPath: string;
   /** Merged over the gateway's config (providers default to the local model). */
   llmGateway?: Record<string, unknown>;
+  /** Log search too, on the same database (its embedded store). */
+  logSearch?: boolean;
 }
 
 export interface Portal {
@@ -93,6 +96,7 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
       llmGatewayPlugin,
       aiAssistantPlugin,
       mcpServersPlugin,
+      ...(options.logSearch ? [logSearchPlugin] : []),
       ...database,
       createServiceFactory({
         service: coreServices.userInfo,

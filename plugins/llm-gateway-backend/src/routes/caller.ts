@@ -13,7 +13,10 @@ import type { Request, Response } from 'express';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { Caller } from '../services/Gateway';
 import { resolvePrincipal } from '../services/principal';
-import { isDatabaseUnavailable } from './databaseErrors';
+import {
+  DATABASE_UNAVAILABLE_MESSAGE,
+  isDatabaseUnavailable,
+} from '@pilothouse/backend-errors';
 
 /** What every route module needs to know who is calling. */
 export interface CallerDeps {
@@ -132,7 +135,7 @@ export function messageOf(error: unknown, status: number): string {
   }
   if (status === 500) return 'The gateway failed to handle the request';
   if (isDatabaseUnavailable(error)) {
-    return 'The database is unavailable; try again shortly';
+    return DATABASE_UNAVAILABLE_MESSAGE;
   }
   return e?.message ?? String(error);
 }

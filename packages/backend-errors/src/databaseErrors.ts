@@ -1,3 +1,4 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import type { ErrorRequestHandler } from 'express';
 
@@ -23,19 +24,29 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return /^Connection terminated/.test(e.message ?? '');
 }
 
+/** The message a caller sees: it names no host, port or database. */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  'The database is unavailable; try again shortly';
+
 /**
  * A database outage is a 503 the caller can retry, not a 500: the backend
- * reconnects on its own once the database is back.
+ * reconnects on its own once the database is back. The original error goes
+ * to the log only: Backstage's error handler would put a cause, with the
+ * database's address, into the answer.
  */
-export function databaseUnavailableErrors(): ErrorRequestHandler {
-  return (error, _req, _res, next) => {
-    next(
-      isDatabaseUnavailable(error)
-        ? new ServiceUnavailableError(
-            'The database is unavailable; try again shortly',
-            error,
-          )
-        : error,
+export function databaseUnavailableErrors(options: {
+  logger: LoggerService;
+}): ErrorRequestHandler {
+  return (error, req, _res, next) => {
+    if (!isDatabaseUnavailable(error)) {
+      next(error);
+      return;
+    }
+    options.logger.warn(
+      `${req.method} ${req.originalUrl}: the database is unavailable: ${
+        (error as Error).message
+      }`,
     );
+    next(new ServiceUnavailableError(DATABASE_UNAVAILABLE_MESSAGE));
   };
 }
