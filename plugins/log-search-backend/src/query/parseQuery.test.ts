@@ -89,6 +89,10 @@ describe('parseQuery', () => {
     expect(parseQuery('code:"503"')).toMatchObject({ value: '503' });
     expect(parseQuery('code:503')).toMatchObject({ value: 503 });
     expect(parseQuery('')).toEqual({ type: 'all' });
+    // A level named after an Object property is no level.
+    expect(syntaxError('level:constructor').message).toMatch(
+      /'constructor' is not a level/,
+    );
     // An attribute named after an Object property is an attribute.
     expect(parseQuery('constructor:x')).toEqual({
       type: 'term',
