@@ -9,6 +9,8 @@
  *   that finds what the query finds.
  *
  * Events: LOG_SEARCH_BENCH_EVENTS (default 1,000,000; --quick 100,000).
+ * LOG_SEARCH_BENCH_KEEP=1 keeps the SQLite file and the NDJSON and prints
+ * where they are.
  * Processors: every batch goes through the detections module with all of its
  * rule packs enabled (issue 9), as on the ingest stream of the portal.
  * LOG_SEARCH_BENCH_PROCESSORS names another module (a path from the
@@ -351,7 +353,12 @@ runBenchmark({
       };
     } finally {
       await knex.destroy();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (process.env.LOG_SEARCH_BENCH_KEEP) {
+        // To look at the query plans afterwards (sqlite3 on the file).
+        progress(`kept ${dir}`);
+      } else {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     }
   },
 });

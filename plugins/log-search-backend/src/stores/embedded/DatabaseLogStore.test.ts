@@ -250,22 +250,34 @@ describe('DatabaseLogStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'migration 20261126a goes up and down (%p)',
+    'migrations go down and up in order (%p)',
     async databaseId => {
       const knex = await databases.init(databaseId);
       await migrate(knex);
-      expect(await knex.schema.hasTable('log_events')).toBe(true);
-      await knex.migrate.down({
-        directory: migrationsDirectory,
-        name: '20261126a_log_events.js',
-      });
+      const indexes = async () =>
+        knex.client.config.client === 'pg'
+          ? (
+              await knex.raw(
+                "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'log_events'",
+              )
+            ).rows.map((r: { name: string }) => r.name)
+          : (
+              await knex.raw(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'log_events'",
+              )
+            ).map((r: { name: string }) => r.name);
+      expect(await indexes()).toContain('log_events_service_level_ts_idx');
+
+      await knex.migrate.down({ directory: migrationsDirectory });
+      expect(await indexes()).not.toContain('log_events_service_level_ts_idx');
+      expect(await indexes()).toContain('log_events_service_ts_idx');
+
+      await knex.migrate.down({ directory: migrationsDirectory });
       expect(await knex.schema.hasTable('log_events')).toBe(false);
       expect(await knex.schema.hasTable('log_saved_searches')).toBe(false);
-      await knex.migrate.up({
-        directory: migrationsDirectory,
-        name: '20261126a_log_events.js',
-      });
-      expect(await knex.schema.hasTable('log_events')).toBe(true);
+
+      await migrate(knex);
+      expect(await indexes()).toContain('log_events_service_level_ts_idx');
     },
   );
 });

@@ -193,21 +193,28 @@ export class DatabaseLogStore implements LogStore {
       if (!position)
         throw new InputError('cursor: not a cursor this search gave out');
     }
-    const page = this.filtered(request).select(SELECT_COLUMNS);
+    const newestFirst = [
+      { column: 'ts', order: 'desc' },
+      { column: 'seq', order: 'desc' },
+    ];
+    // The page's keys first, then its rows: sorting the matches by time
+    // then carries two numbers each, not every match's message and
+    // attributes (at a million events, `service:x AND level:y` went from
+    // sorting 3,000 whole rows to 3,000 index entries).
+    const keys = this.filtered(request).select('seq');
     if (position) {
       const [ts, seq] = position;
-      page.andWhere(inner =>
+      keys.andWhere(inner =>
         inner
           .where('ts', '<', ts)
           .orWhere(eq => eq.where('ts', ts).andWhere('seq', '<', seq)),
       );
     }
-    const rows = (await page
-      .orderBy([
-        { column: 'ts', order: 'desc' },
-        { column: 'seq', order: 'desc' },
-      ])
-      .limit(request.limit + 1)) as EventRow[];
+    keys.orderBy(newestFirst).limit(request.limit + 1);
+    const rows = (await this.knex(EVENTS)
+      .select(SELECT_COLUMNS)
+      .whereIn('seq', keys)
+      .orderBy(newestFirst)) as EventRow[];
 
     const counted = await this.knex
       .count({ n: '*' })
