@@ -194,7 +194,12 @@ export interface Config {
       defaultDataClass?: 'public' | 'internal' | 'confidential' | 'restricted';
       /** `max_tokens` when the caller sets none. Default 1024. */
       defaultMaxTokens?: number;
-      /** Model calls running at once; as many more wait, the rest get 503. Default 64. */
+      /**
+       * Model calls running at once per replica; as many more wait, the rest
+       * get 503. Default 256: a call mostly waits on its provider (a stream
+       * lasts seconds to minutes), so the bound is there to shed a flood, not
+       * to ration ordinary use.
+       */
       maxConcurrentCalls?: number;
       /** Per-provider circuit breaker. */
       breaker?: {

@@ -186,9 +186,8 @@ beforeAll(async () => {
           timeoutMs: 30_000,
         },
       ],
-      // Sized for the load: 100 model calls at once and 100 waiting, so
-      // 200 users fit; past that the gateway sheds load with 503.
-      routing: { maxConcurrentCalls: 100 },
+      // The default capacity (256 model calls at once, as many waiting)
+      // takes the 200 users; past that the gateway sheds load with 503.
       quotas: {
         defaults: {
           user: { requestsPerMinute: 1_000_000, tokensPerDay: 1_000_000_000 },

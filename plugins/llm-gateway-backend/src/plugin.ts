@@ -122,7 +122,7 @@ export function createLlmGatewayPlugin(
               maxConcurrentCalls:
                 config.getOptionalNumber(
                   'llmGateway.routing.maxConcurrentCalls',
-                ) ?? 64,
+                ) ?? 256,
             },
           });
 
