@@ -22,9 +22,14 @@ test('a new service with a hardened pipeline is scaffolded, published locally an
   const owner = page.getByRole('textbox', { name: 'Owner' });
   await owner.click();
   await owner.pressSequentially('platform');
-  await page.getByRole('option', { name: /platform/i }).first().click();
+  await page
+    .getByRole('option', { name: /platform/i })
+    .first()
+    .click();
   await page.getByRole('button', { name: 'Next' }).click();
-  await expect(page.getByText(/must match pattern|Lower-case letters/).first()).toBeVisible();
+  await expect(
+    page.getByText(/must match pattern|Lower-case letters/).first(),
+  ).toBeVisible();
   await nameBox.fill(name);
   await page.getByRole('button', { name: 'Next' }).click();
 
@@ -35,7 +40,9 @@ test('a new service with a hardened pipeline is scaffolded, published locally an
   await page.getByRole('button', { name: 'Review' }).click();
   await page.getByRole('button', { name: 'Create' }).click();
 
-  await expect(page.getByText(/Commit to a local repository/).first()).toBeVisible({
+  await expect(
+    page.getByText(/Commit to a local repository/).first(),
+  ).toBeVisible({
     timeout: 60_000,
   });
   const open = page.getByRole('link', {
@@ -47,14 +54,12 @@ test('a new service with a hardened pipeline is scaffolded, published locally an
   // the component once it has.
   await expect(async () => {
     await page.reload();
-    await expect(
-      page.getByRole('heading', { name, exact: true }),
-    ).toBeVisible({ timeout: 5_000 });
+    await expect(page.getByRole('heading', { name, exact: true })).toBeVisible({
+      timeout: 5_000,
+    });
   }).toPass({ timeout: 90_000 });
   // It records the template it came from, which is the current version.
-  await expect(page.getByLabel('Template version')).toContainText(
-    'Up to date',
-  );
+  await expect(page.getByLabel('Template version')).toContainText('Up to date');
   await context.close();
 });
 
@@ -70,7 +75,23 @@ test('a component generated from an older template version says a newer one exis
   const card = page.getByLabel('Template version');
   await expect(card).toContainText('Generated from Service pipeline 0.9.0');
   await expect(card.getByText('Version 1.0.0 available')).toBeVisible();
-  await card.getByRole('link', { name: 'Service pipeline' }).first().click();
-  await expect(page).toHaveURL(/\/create\/templates\/default\/service-pipeline/);
+  // Updating opens the template's form filled in for orders: an update,
+  // its name, owner and language, and its GitHub repository (from the
+  // catalog entity), to bring the new version as a pull request.
+  await card.getByRole('link', { name: 'Update to 1.0.0' }).click();
+  await expect(page).toHaveURL(
+    /\/create\/templates\/default\/service-pipeline\?formData=/,
+  );
+  await expect(
+    page.getByText(
+      'An update of a repository generated from an earlier version of this template',
+    ),
+  ).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Service name' })).toHaveValue(
+    'orders',
+  );
+  await expect(page.getByRole('textbox', { name: 'Owner' })).toHaveValue(
+    /checkout-team/,
+  );
   await context.close();
 });

@@ -131,6 +131,114 @@ describe('pilothouse:publishLocal', () => {
     expect(catalog.addLocation).not.toHaveBeenCalled();
   });
 
+  describe('a template update (updateBranch)', () => {
+    const BRANCH = 'template-update/service-pipeline-1.1.0';
+    const UPDATED = CATALOG_INFO.replace(
+      'service-pipeline@1.0.0',
+      'service-pipeline@1.1.0',
+    );
+    const dir = () => path.join(repos(), 'payments');
+    const file = (name: string) =>
+      fs.readFileSync(path.join(dir(), name), 'utf8');
+
+    beforeEach(async () => {
+      await action.handler(context({ repoName: 'payments' }) as any);
+      // Someone's own change after the repository was generated.
+      fs.writeFileSync(path.join(dir(), 'OWNERS'), 'payments-team\n');
+      await git.add({ fs, dir: dir(), filepath: 'OWNERS' });
+      await git.commit({
+        fs,
+        dir: dir(),
+        message: 'Add OWNERS',
+        author: { name: 'Alice', email: 'alice@example.com' },
+      });
+      catalog.addLocation.mockReset();
+      workspace.setContent({
+        'catalog-info.yaml': UPDATED,
+        '.github/workflows/ci.yml': 'on: [push, pull_request]\n',
+        'deploy/base/kustomization.yaml': 'kind: Kustomization\n',
+        'deploy/base/rollout.yaml': 'kind: Rollout\n',
+      });
+    });
+
+    it('commits the new version to a branch, leaving main and its working tree as they were', async () => {
+      const [before] = await git.log({ fs, dir: dir(), ref: 'main' });
+      const ctx = context({
+        repoName: 'payments',
+        updateBranch: BRANCH,
+        gitCommitMessage: 'Update to service-pipeline 1.1.0',
+      });
+      await action.handler(ctx as any);
+
+      const [update] = await git.log({ fs, dir: dir(), ref: BRANCH });
+      expect(update.commit.message).toBe('Update to service-pipeline 1.1.0\n');
+      expect(update.commit.parent).toEqual([before.oid]);
+      expect(ctx.output).toHaveBeenCalledWith('commitHash', update.oid);
+      expect(ctx.output).toHaveBeenCalledWith('branch', BRANCH);
+      // The branch has the new files and keeps the owner's own.
+      expect(
+        (await git.listFiles({ fs, dir: dir(), ref: BRANCH })).sort(),
+      ).toEqual([
+        '.github/workflows/ci.yml',
+        'OWNERS',
+        'catalog-info.yaml',
+        'deploy/base/kustomization.yaml',
+        'deploy/base/rollout.yaml',
+      ]);
+      // main, and what the catalog reads from the working tree, change
+      // only when the branch is merged.
+      expect((await git.log({ fs, dir: dir(), ref: 'main' }))[0].oid).toBe(
+        before.oid,
+      );
+      expect(await git.currentBranch({ fs, dir: dir() })).toBe('main');
+      expect(file('catalog-info.yaml')).toBe(CATALOG_INFO);
+      expect(file('.github/workflows/ci.yml')).toBe('on: push\n');
+      expect(fs.existsSync(path.join(dir(), 'deploy/base/rollout.yaml'))).toBe(
+        false,
+      );
+      expect(
+        await git
+          .statusMatrix({ fs, dir: dir() })
+          .then(rows =>
+            rows.filter(
+              ([, head, work, stage]) => head !== work || work !== stage,
+            ),
+          ),
+      ).toEqual([]);
+      expect(catalog.addLocation).not.toHaveBeenCalled();
+    });
+
+    it('refuses a branch that exists, and a repository that does not', async () => {
+      await action.handler(
+        context({ repoName: 'payments', updateBranch: BRANCH }) as any,
+      );
+      await expect(
+        action.handler(
+          context({ repoName: 'payments', updateBranch: BRANCH }) as any,
+        ),
+      ).rejects.toThrow(
+        `The repository payments already has a branch ${BRANCH}; merge or delete it first`,
+      );
+      await expect(
+        action.handler(
+          context({ repoName: 'ledger', updateBranch: BRANCH }) as any,
+        ),
+      ).rejects.toThrow(
+        'There is no repository named ledger under pilothouse.localRepositories.directory to update; publish it first',
+      );
+    });
+
+    it('writes nothing in a dry run', async () => {
+      const ctx = context(
+        { repoName: 'payments', updateBranch: BRANCH },
+        { isDryRun: true },
+      );
+      await action.handler(ctx as any);
+      expect(await git.listBranches({ fs, dir: dir() })).toEqual(['main']);
+      expect(ctx.output).toHaveBeenCalledWith('branch', BRANCH);
+    });
+  });
+
   it('names the missing config key', async () => {
     const unconfigured = createPublishLocalAction({
       config: mockServices.rootConfig({ data: {} }),

@@ -4,14 +4,18 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { commitAll } from '../publish/localRepository';
+import {
+  commitAll,
+  commitToNewBranch,
+  listBranches,
+} from '../publish/localRepository';
 
 export const PUBLISH_LOCAL_ID = 'pilothouse:publishLocal';
 
@@ -39,7 +43,7 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
   const { config, catalog, auth } = options;
   return createTemplateAction({
     id: PUBLISH_LOCAL_ID,
-    description: `Commits the workspace to a new local Git repository under the folder set by ${LOCAL_REPOSITORIES_KEY} (isomorphic-git) and registers its catalog-info.yaml in the catalog. For laptops without GitHub or GitLab credentials; production uses publish:github or publish:gitlab.`,
+    description: `Commits the workspace to a new local Git repository under the folder set by ${LOCAL_REPOSITORIES_KEY} (isomorphic-git) and registers its catalog-info.yaml in the catalog; with updateBranch, commits it to a new branch of a repository it created before (a template update, to review and merge). For laptops without GitHub or GitLab credentials; production uses publish:github or publish:gitlab.`,
     supportsDryRun: true,
     examples: [
       {
@@ -54,6 +58,17 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
     action: debug:log
     input:
       message: Registered \${{ steps.publish.output.entityRef }}`,
+      },
+      {
+        description:
+          'Update a repository generated from an earlier template version: a branch to review and merge',
+        example: `steps:
+  - id: publish
+    action: pilothouse:publishLocal
+    input:
+      repoName: payments
+      updateBranch: template-update/service-pipeline-1.1.0
+      gitCommitMessage: Update to service-pipeline 1.1.0`,
       },
       {
         description:
@@ -92,6 +107,20 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
             .describe(
               'Commit message (default: scaffolder.defaultCommitMessage)',
             ),
+        updateBranch: z =>
+          z
+            .string()
+            .regex(
+              /^[A-Za-z0-9][A-Za-z0-9._/-]{0,98}[A-Za-z0-9]$/,
+              'letters, digits, dots, dashes, underscores and slashes, starting and ending with a letter or digit',
+            )
+            .refine(name => !name.includes('..') && !name.includes('//'), {
+              message: 'must not contain ".." or "//"',
+            })
+            .optional()
+            .describe(
+              'Update a repository created before instead of creating one: commit the workspace to this new branch of it, to review and merge like a pull request (nothing is registered)',
+            ),
         register: z =>
           z
             .boolean()
@@ -112,6 +141,11 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
         repoContentsUrl: z =>
           z.string().describe('file: URL of the repository folder'),
         commitHash: z => z.string().describe('SHA of the commit'),
+        branch: z =>
+          z
+            .string()
+            .optional()
+            .describe('The branch committed to, for an update'),
         catalogInfoUrl: z =>
           z.string().describe('Location registered in the catalog'),
         entityRef: z =>
@@ -147,6 +181,64 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
       const remoteUrl = pathToFileURL(repoDir).href;
       const catalogInfoUrl = pathToFileURL(targetFile).href;
 
+      const author = {
+        name:
+          config.getOptionalString('scaffolder.defaultAuthor.name') ??
+          'Scaffolder',
+        email:
+          config.getOptionalString('scaffolder.defaultAuthor.email') ??
+          'scaffolder@backstage.io',
+      };
+      const defaultBranch = ctx.input.defaultBranch ?? 'main';
+
+      if (ctx.input.updateBranch) {
+        // A template update: a branch of the repository, nothing registered.
+        const branch = ctx.input.updateBranch;
+        if (!(await exists(path.join(repoDir, '.git')))) {
+          throw new NotFoundError(
+            `There is no repository named ${ctx.input.repoName} under ${LOCAL_REPOSITORIES_KEY} to update; publish it first`,
+          );
+        }
+        const branches = await listBranches(repoDir);
+        if (!branches.includes(defaultBranch)) {
+          throw new InputError(
+            `The repository ${ctx.input.repoName} has no branch ${defaultBranch} to start the update from`,
+          );
+        }
+        if (branches.includes(branch)) {
+          throw new ConflictError(
+            `The repository ${ctx.input.repoName} already has a branch ${branch}; merge or delete it first`,
+          );
+        }
+        ctx.output('remoteUrl', remoteUrl);
+        ctx.output('repoContentsUrl', remoteUrl);
+        ctx.output('entityRef', entityRef);
+        ctx.output('branch', branch);
+        if (ctx.isDryRun) {
+          ctx.logger.info(
+            `Dry run: would commit the workspace to a new branch ${branch} of ${remoteUrl}`,
+          );
+          ctx.output('commitHash', '0'.repeat(40));
+          return;
+        }
+        const commitHash = await commitToNewBranch({
+          dir: repoDir,
+          baseBranch: defaultBranch,
+          branch,
+          sourceDir,
+          message:
+            ctx.input.gitCommitMessage ??
+            config.getOptionalString('scaffolder.defaultCommitMessage') ??
+            'Update from the template',
+          author,
+        });
+        ctx.output('commitHash', commitHash);
+        ctx.logger.info(
+          `Committed ${commitHash} to branch ${branch} of ${remoteUrl}; review it with git diff ${defaultBranch}...${branch} and merge it to take the update`,
+        );
+        return;
+      }
+
       if (await exists(repoDir)) {
         throw new ConflictError(
           `A repository named ${ctx.input.repoName} already exists under ${LOCAL_REPOSITORIES_KEY}; choose another name`,
@@ -175,19 +267,12 @@ export function createPublishLocalAction(options: PublishLocalOptions) {
       });
       const commitHash = await commitAll({
         dir: repoDir,
-        defaultBranch: ctx.input.defaultBranch ?? 'main',
+        defaultBranch,
         message:
           ctx.input.gitCommitMessage ??
           config.getOptionalString('scaffolder.defaultCommitMessage') ??
           'Initial commit',
-        author: {
-          name:
-            config.getOptionalString('scaffolder.defaultAuthor.name') ??
-            'Scaffolder',
-          email:
-            config.getOptionalString('scaffolder.defaultAuthor.email') ??
-            'scaffolder@backstage.io',
-        },
+        author,
       });
       ctx.output('commitHash', commitHash);
       ctx.logger.info(`Committed ${commitHash} to ${remoteUrl}`);

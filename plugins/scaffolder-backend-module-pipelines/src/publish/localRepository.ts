@@ -47,3 +47,68 @@ export async function commitAll(options: CommitOptions): Promise<string> {
     author: options.author,
   });
 }
+
+export interface BranchCommitOptions {
+  /** An existing repository, with its working tree. */
+  dir: string;
+  /** The branch to start from, left checked out afterwards. */
+  baseBranch: string;
+  /** The new branch; it must not exist yet. */
+  branch: string;
+  /** The files to write over the base branch's (a rendered workspace). */
+  sourceDir: string;
+  message: string;
+  author: { name: string; email: string };
+}
+
+/**
+ * Commits `sourceDir`'s files onto a new branch of an existing repository,
+ * as a pull request would bring them: files of the base branch that the
+ * source does not have stay as they are. The base branch stays checked out,
+ * so what the working tree (and the catalog reading it) shows changes only
+ * when the branch is merged. Returns the commit's SHA.
+ */
+export async function commitToNewBranch(
+  options: BranchCommitOptions,
+): Promise<string> {
+  const { dir, branch, baseBranch } = options;
+  await git.checkout({ fs, dir, ref: baseBranch });
+  await git.branch({ fs, dir, ref: branch, checkout: true });
+  let commit: string;
+  try {
+    for (const entry of await fs.promises.readdir(options.sourceDir, {
+      recursive: true,
+      withFileTypes: true,
+    })) {
+      if (!entry.isFile()) continue;
+      const from = path.join(entry.parentPath, entry.name);
+      const relative = path
+        .relative(options.sourceDir, from)
+        .split(path.sep)
+        .join('/');
+      if (relative === '.git' || relative.startsWith('.git/')) continue;
+      const to = path.join(dir, relative);
+      await fs.promises.mkdir(path.dirname(to), { recursive: true });
+      await fs.promises.copyFile(from, to);
+      await git.add({ fs, dir, filepath: relative });
+    }
+    commit = await git.commit({
+      fs,
+      dir,
+      message: options.message,
+      author: options.author,
+    });
+  } catch (error) {
+    // Nothing half-done is left: back to the base, without the branch.
+    await git.checkout({ fs, dir, ref: baseBranch, force: true });
+    await git.deleteBranch({ fs, dir, ref: branch });
+    throw error;
+  }
+  await git.checkout({ fs, dir, ref: baseBranch, force: true });
+  return commit;
+}
+
+/** The repository's local branches. */
+export async function listBranches(dir: string): Promise<string[]> {
+  return git.listBranches({ fs, dir });
+}

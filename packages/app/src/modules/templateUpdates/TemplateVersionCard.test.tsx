@@ -1,5 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-import { renderInTestApp, TestApiProvider } from '@backstage/frontend-test-utils';
+import {
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
 import { catalogApiRef, EntityProvider } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen } from '@testing-library/react';
@@ -7,6 +10,7 @@ import {
   compareTemplateVersions,
   parseTemplateAnnotation,
   TemplateVersionCard,
+  updateFormData,
 } from './TemplateVersionCard';
 
 const template: Entity = {
@@ -17,7 +21,26 @@ const template: Entity = {
     title: 'Service pipeline',
     annotations: { 'pilothouse.io/template-version': '1.2.0' },
   },
-  spec: {},
+  spec: {
+    parameters: [
+      {
+        properties: {
+          mode: { type: 'string', enum: ['new', 'existing', 'update'] },
+          name: { type: 'string' },
+        },
+      },
+      {
+        properties: {
+          language: { type: 'string', enum: ['node', 'python', 'go', 'java'] },
+          strategy: {
+            type: 'string',
+            enum: ['rolling', 'canary', 'blue-green'],
+          },
+        },
+      },
+      { properties: { publishTo: { enum: ['local', 'github', 'gitlab'] } } },
+    ],
+  },
 };
 
 function component(annotation: string): Entity {
@@ -26,7 +49,11 @@ function component(annotation: string): Entity {
     kind: 'Component',
     metadata: {
       name: 'orders',
-      annotations: { 'pilothouse.io/template': annotation },
+      tags: ['go', 'orders'],
+      annotations: {
+        'pilothouse.io/template': annotation,
+        'github.com/project-slug': 'pilothouse-demo/orders',
+      },
     },
     spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
   };
@@ -71,6 +98,44 @@ describe('template versions', () => {
     expect(
       screen.getAllByRole('link', { name: 'Service pipeline' })[0],
     ).toHaveAttribute('href', '/create/templates/default/service-pipeline');
+    // One click to the template's form, filled in for this component.
+    const update = screen.getByRole('link', { name: 'Update to 1.2.0' });
+    const url = new URL(update.getAttribute('href')!, 'http://portal');
+    expect(url.pathname).toBe('/create/templates/default/service-pipeline');
+    expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
+      mode: 'update',
+      name: 'orders',
+      owner: 'team-a',
+      publishTo: 'github',
+      repoUrl: 'github.com?owner=pilothouse-demo&repo=orders',
+      language: 'go',
+    });
+  });
+
+  it('fills the update from what the entity says of itself', () => {
+    const entity = component('service-pipeline@1.0.0');
+    entity.metadata.tags = ['node', 'canary', 'payments'];
+    entity.metadata.description = 'Takes payments';
+    delete entity.metadata.annotations!['github.com/project-slug'];
+    expect(updateFormData(entity, template)).toEqual({
+      mode: 'update',
+      name: 'orders',
+      owner: 'team-a',
+      description: 'Takes payments',
+      publishTo: 'local',
+      language: 'node',
+      strategy: 'canary',
+    });
+    entity.metadata.annotations!['gitlab.com/project-slug'] =
+      'shop/backend/orders';
+    expect(updateFormData(entity, template)).toMatchObject({
+      publishTo: 'gitlab',
+      repoUrl: 'gitlab.com?owner=shop%2Fbackend&repo=orders',
+    });
+    // A template that cannot update offers no update.
+    expect(
+      updateFormData(entity, { ...template, spec: { parameters: [] } }),
+    ).toBeUndefined();
   });
 
   it('says up to date when the repository has the current version', async () => {

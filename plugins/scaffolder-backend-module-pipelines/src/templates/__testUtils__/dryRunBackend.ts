@@ -56,6 +56,8 @@ export async function startDryRunBackend(
     ],
   });
   return {
+    /** The folder local repositories are published to. */
+    repos,
     dryRun: (body: object) =>
       request(backend.server)
         .post('/api/scaffolder/v2/dry-run')
