@@ -152,7 +152,6 @@ function bodyArbitrary(spec: RouteFuzzSpec): fc.Arbitrary<{
   );
 }
 
-/** Requests for one route: its params, query and body, all hostile. */
 /**
  * A parameter's value as one path segment. An empty segment, `.` or `..`
  * would be another path once the URL is normalised (by fetch, as by any
@@ -163,6 +162,7 @@ function segmentValue(value: string): string {
   return value;
 }
 
+/** Requests for one route: its params, query and body, all hostile. */
 export function requestArbitrary(
   route: PluginRoute,
   spec: RouteFuzzSpec,

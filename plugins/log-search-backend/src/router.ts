@@ -235,15 +235,14 @@ export async function createRouter(
       return await search.ingest(batch);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
-      const message = DATABASE_UNAVAILABLE_MESSAGE;
       options.logger.warn(
         `OTLP logs: the database is unavailable: ${(error as Error).message}`,
       );
       res.status(503).set('Retry-After', '5');
       if (res.get('content-type')?.startsWith(OTLP_PROTOBUF_CONTENT_TYPE)) {
-        res.send(encodeOtlpStatus(14, message));
+        res.send(encodeOtlpStatus(14, DATABASE_UNAVAILABLE_MESSAGE));
       } else {
-        res.json({ code: 14, message });
+        res.json({ code: 14, message: DATABASE_UNAVAILABLE_MESSAGE });
       }
       return undefined;
     }

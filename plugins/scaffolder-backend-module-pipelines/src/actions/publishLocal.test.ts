@@ -228,6 +228,21 @@ describe('pilothouse:publishLocal', () => {
       );
     });
 
+    it('refuses a repository with changes nobody committed, and keeps them', async () => {
+      fs.writeFileSync(path.join(dir(), 'catalog-info.yaml'), 'edited\n');
+      fs.writeFileSync(path.join(dir(), 'NOTES'), 'mine\n');
+      await expect(
+        action.handler(
+          context({ repoName: 'payments', updateBranch: BRANCH }) as any,
+        ),
+      ).rejects.toThrow(
+        'payments has changes nobody committed (NOTES, catalog-info.yaml); commit or remove them before updating it',
+      );
+      expect(file('catalog-info.yaml')).toBe('edited\n');
+      expect(file('NOTES')).toBe('mine\n');
+      expect(await git.listBranches({ fs, dir: dir() })).toEqual(['main']);
+    });
+
     it('writes nothing in a dry run', async () => {
       const ctx = context(
         { repoName: 'payments', updateBranch: BRANCH },

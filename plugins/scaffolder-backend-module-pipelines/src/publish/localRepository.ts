@@ -1,6 +1,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConflictError } from '@backstage/errors';
 import git from 'isomorphic-git';
+
+/** Every file under `dir` but Git's own, as repository paths (`a/b.txt`). */
+async function filesIn(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await fs.promises.readdir(dir, {
+    recursive: true,
+    withFileTypes: true,
+  })) {
+    if (!entry.isFile()) continue;
+    const relative = path
+      .relative(dir, path.join(entry.parentPath, entry.name))
+      .split(path.sep)
+      .join('/');
+    if (relative !== '.git' && !relative.startsWith('.git/')) {
+      files.push(relative);
+    }
+  }
+  return files;
+}
 
 export interface CommitOptions {
   /** The folder to turn into a repository; it must not be one already. */
@@ -20,25 +40,10 @@ export async function commitAll(options: CommitOptions): Promise<string> {
   await git.init({ fs, dir, defaultBranch: options.defaultBranch });
   const files = await git.listFiles({ fs, dir }).catch(() => []);
   const present = new Set(files);
-  for (const entry of await fs.promises.readdir(dir, {
-    recursive: true,
-    withFileTypes: true,
-  })) {
-    if (!entry.isFile()) {
-      continue;
+  for (const relative of await filesIn(dir)) {
+    if (!present.has(relative)) {
+      await git.add({ fs, dir, filepath: relative });
     }
-    const relative = path
-      .relative(dir, path.join(entry.parentPath, entry.name))
-      .split(path.sep)
-      .join('/');
-    if (
-      relative === '.git' ||
-      relative.startsWith('.git/') ||
-      present.has(relative)
-    ) {
-      continue;
-    }
-    await git.add({ fs, dir, filepath: relative });
   }
   return git.commit({
     fs,
@@ -72,24 +77,30 @@ export async function commitToNewBranch(
   options: BranchCommitOptions,
 ): Promise<string> {
   const { dir, branch, baseBranch } = options;
+  // The branch is written in the working tree, which is then reset to the
+  // base: changes nobody committed would be lost.
+  const uncommitted = (await git.statusMatrix({ fs, dir }))
+    .filter(
+      ([, head, workdir, stage]) => head !== 1 || workdir !== 1 || stage !== 1,
+    )
+    .map(([file]) => file);
+  if (uncommitted.length > 0) {
+    throw new ConflictError(
+      `${path.basename(dir)} has changes nobody committed (${uncommitted
+        .slice(0, 5)
+        .join(', ')}${
+        uncommitted.length > 5 ? ', …' : ''
+      }); commit or remove them before updating it`,
+    );
+  }
   await git.checkout({ fs, dir, ref: baseBranch });
   await git.branch({ fs, dir, ref: branch, checkout: true });
   let commit: string;
   try {
-    for (const entry of await fs.promises.readdir(options.sourceDir, {
-      recursive: true,
-      withFileTypes: true,
-    })) {
-      if (!entry.isFile()) continue;
-      const from = path.join(entry.parentPath, entry.name);
-      const relative = path
-        .relative(options.sourceDir, from)
-        .split(path.sep)
-        .join('/');
-      if (relative === '.git' || relative.startsWith('.git/')) continue;
+    for (const relative of await filesIn(options.sourceDir)) {
       const to = path.join(dir, relative);
       await fs.promises.mkdir(path.dirname(to), { recursive: true });
-      await fs.promises.copyFile(from, to);
+      await fs.promises.copyFile(path.join(options.sourceDir, relative), to);
       await git.add({ fs, dir, filepath: relative });
     }
     commit = await git.commit({
